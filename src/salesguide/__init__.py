@@ -1,0 +1,1 @@
+"""Salesguide: a self-hosted CRM built around sales guides."""

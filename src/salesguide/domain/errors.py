@@ -1,0 +1,69 @@
+"""Domain errors. Messages are English msgids marked with ``N_`` and translated by the adapters, which
+map each class to an HTTP status (API) or a message next to a field (web) in one place each."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext-noop marker
+    """Mark a string for translation without translating it here (the domain knows no language)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Message:
+    """A translatable message: an English msgid and the values to put into it."""
+
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, translate: Any = None) -> str:
+        template = translate(self.text) if translate else self.text
+        return template % dict(self.params) if self.params else template
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A problem with one input field. ``loc`` is its place (``["body", "probability"]`` or a path in a
+    guide file such as ``["stages", 2, "probability"]``)."""
+
+    loc: tuple[str | int, ...]
+    message: Message
+
+
+class DomainError(Exception):
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render())
+        self.message = message
+
+
+class RuleViolation(DomainError):
+    """The request is well-formed but breaks a rule (e.g. a guide with fewer than two stages)."""
+
+
+class DuplicateName(DomainError):
+    """Another live item already has this name."""
+
+
+class StaleVersion(DomainError):
+    """The record changed since the client read it."""
+
+
+class NotFound(DomainError):
+    """No such item."""
+
+
+class NotAllowed(DomainError):
+    """The user may not do this."""
+
+
+class ValidationFailed(DomainError):
+    """One or more fields are invalid; every problem is listed."""
+
+    def __init__(self, problems: Sequence[FieldProblem]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0].message if self.problems else Message(N_("Invalid input."))
+        super().__init__(first)

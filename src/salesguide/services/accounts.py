@@ -1,0 +1,161 @@
+"""Users, their preferences, and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from salesguide.domain import catalog as rules
+from salesguide.domain.errors import N_, DuplicateName, FieldProblem, Message, NotAllowed, NotFound
+from salesguide.models import ApiToken, Role, User
+from salesguide.services.permissions import require_admin
+
+LANGUAGES = ("nl", "en")
+_UNSET: Any = object()
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _user_problems(username: Any, role: Any, language: Any) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if username is not _UNSET:
+        if not isinstance(username, str) or not username.strip():
+            problems.append(FieldProblem(("username",), Message(N_("A user name is required."))))
+        elif len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username):
+            problems.append(
+                FieldProblem(
+                    ("username",),
+                    Message(N_("Use at most 150 letters, digits and @ . + - _ for a user name.")),
+                )
+            )
+    if role is not _UNSET:
+        problems += rules.choice_problems(role, [r.value for r in Role], ("role",))
+    if language is not _UNSET:
+        problems += rules.choice_problems(language, LANGUAGES, ("language",))
+    return problems
+
+
+def _password_problems(password: str, user: User | None = None) -> list[FieldProblem]:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        return [FieldProblem(("password",), Message(str(m))) for m in error.messages]
+    return []
+
+
+def create_user_unchecked(
+    *, username: str, role: str = "salesperson", language: str = "nl", password: str | None = None,
+    email: str = "", first_name: str = "", last_name: str = "",
+) -> tuple[User, str]:
+    """Create a user (used by the operator's command line, which has no acting user). Returns the user and the
+    password, generated when none is given."""
+    problems = _user_problems(username, role, language)
+    generated = password is None
+    password = password if password is not None else generate_password()
+    if not generated:
+        problems += _password_problems(password)
+    rules.raise_if_problems(problems)
+    if User.objects.filter(username__iexact=username.strip()).exists():
+        raise DuplicateName(Message(N_("There is already a user named “%(name)s”."), {"name": username.strip()}))
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username.strip(), password=password, role=role, language=language, email=email,
+            first_name=first_name, last_name=last_name,
+        )
+    return user, password
+
+
+def create_user(actor: User, **fields: Any) -> tuple[User, str]:
+    require_admin(actor)
+    return create_user_unchecked(**fields)
+
+
+@transaction.atomic
+def update_user(
+    actor: User, user_id: int, *, role: Any = _UNSET, language: Any = _UNSET, is_active: Any = _UNSET,
+    password: Any = _UNSET,
+) -> User:
+    require_admin(actor)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(Message(N_("No %(what)s with id %(id)s."), {"what": "user", "id": user_id}))
+    problems = _user_problems(_UNSET, role, language)
+    if password is not _UNSET:
+        problems += _password_problems(password, user)
+    rules.raise_if_problems(problems)
+    if user.pk == actor.pk and ((role is not _UNSET and role != Role.ADMIN) or is_active is False):
+        raise NotAllowed(Message(N_("You cannot take away your own administrator rights.")))
+    if role is not _UNSET:
+        user.role = role
+    if language is not _UNSET:
+        user.language = language
+    if is_active is not _UNSET:
+        user.is_active = bool(is_active)
+    if password is not _UNSET:
+        user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def update_profile(
+    actor: User, *, language: Any = _UNSET, confirm_suggested_followups: Any = _UNSET,
+    first_name: Any = _UNSET, last_name: Any = _UNSET, email: Any = _UNSET,
+) -> User:
+    """What every user may change about themselves."""
+    rules.raise_if_problems(_user_problems(_UNSET, _UNSET, language))
+    user = User.objects.get(pk=actor.pk)
+    if language is not _UNSET:
+        user.language = language
+    if confirm_suggested_followups is not _UNSET:
+        user.confirm_suggested_followups = bool(confirm_suggested_followups)
+    for name, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+        if value is not _UNSET:
+            setattr(user, name, (value or "").strip())
+    user.save()
+    return user
+
+
+@transaction.atomic
+def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token for ``user``. The token itself is returned once and never stored."""
+    key = "sg_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=(name or "").strip()[:100], key_hash=ApiToken.hash_key(key), prefix=key[:8]
+    )
+    return token, key
+
+
+@transaction.atomic
+def revoke_token(actor: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).first()
+    if token is None or (token.user_id != actor.pk and actor.role != Role.ADMIN):
+        raise NotFound(Message(N_("No %(what)s with id %(id)s."), {"what": "token", "id": token_id}))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_token(key: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    if not key:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Write at most once a minute per token, so a busy script does not turn every read into a write.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,149 @@
+"""Document templates: uploaded .docx files, or HTML/text bodies for e-mails.
+
+Generating documents from them comes later; here they are validated and stored.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from salesguide.domain import catalog as rules
+from salesguide.domain.errors import N_, FieldProblem, Message
+from salesguide.models import DocumentTemplate, TemplateFormat, User
+from salesguide.services import lists
+from salesguide.services.permissions import require_admin
+
+_UNSET: Any = object()
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_problems(content: bytes, filename: str, loc: tuple[str | int, ...] = ("file",)) -> list[FieldProblem]:
+    """An upload must be a real .docx within the size limit (SPEC 7: limited in size and type)."""
+    limit = settings.TEMPLATE_UPLOAD_MAX_BYTES
+    if not filename.lower().endswith(".docx"):
+        return [FieldProblem(loc, Message(N_("Upload a Word document (.docx).")))]
+    if len(content) > limit:
+        return [
+            FieldProblem(
+                loc, Message(N_("The file is too large (at most %(max)d KB)."), {"max": limit // 1024})
+            )
+        ]
+    if not content:
+        return [FieldProblem(loc, Message(N_("The file is empty.")))]
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise zipfile.BadZipFile
+        import docx  # python-docx, installed with docxtpl
+
+        docx.Document(io.BytesIO(content))
+    except Exception:
+        return [FieldProblem(loc, Message(N_("This is not a valid Word document (.docx).")))]
+    return []
+
+
+def _kind_problems(kind: Any) -> list[FieldProblem]:
+    return rules.choice_problems(kind, [k.value for k in rules.DocumentKind], ("kind",))
+
+
+@transaction.atomic
+def create_text_template(
+    actor: User, *, name: str, kind: str = "email", body: str = "", format: str = "html"
+) -> DocumentTemplate:
+    require_admin(actor)
+    problems = rules.name_problems(name) + _kind_problems(kind)
+    problems += rules.choice_problems(format, [TemplateFormat.HTML, TemplateFormat.TEXT], ("format",))
+    if not isinstance(body, str) or not body.strip():
+        problems.append(FieldProblem(("body",), Message(N_("The template needs a body."))))
+    rules.raise_if_problems(problems)
+    lists.ensure_unique_name(DocumentTemplate, name)
+    return DocumentTemplate.objects.create(
+        name=name.strip(), kind=kind, format=format, body=body,
+        rank=lists.next_rank(DocumentTemplate.objects.all()),
+    )
+
+
+@transaction.atomic
+def create_docx_template(
+    actor: User, *, name: str, kind: str = "letter", content: bytes, filename: str
+) -> DocumentTemplate:
+    require_admin(actor)
+    rules.raise_if_problems(rules.name_problems(name) + _kind_problems(kind) + docx_problems(content, filename))
+    lists.ensure_unique_name(DocumentTemplate, name)
+    template = DocumentTemplate(
+        name=name.strip(), kind=kind, format=TemplateFormat.DOCX, original_filename=filename,
+        rank=lists.next_rank(DocumentTemplate.objects.all()),
+    )
+    template.file.save(filename, ContentFile(content), save=False)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def update_template(
+    actor: User,
+    template_id: int,
+    *,
+    name: Any = _UNSET,
+    kind: Any = _UNSET,
+    body: Any = _UNSET,
+    content: bytes | None = None,
+    filename: str | None = None,
+) -> DocumentTemplate:
+    require_admin(actor)
+    template = lists.get_item(DocumentTemplate, template_id)
+    problems: list[FieldProblem] = []
+    if name is not _UNSET:
+        problems += rules.name_problems(name)
+    if kind is not _UNSET:
+        problems += _kind_problems(kind)
+    if body is not _UNSET:
+        if template.format == TemplateFormat.DOCX:
+            problems.append(FieldProblem(("body",), Message(N_("A Word template has a file, not a body."))))
+        elif not isinstance(body, str) or not body.strip():
+            problems.append(FieldProblem(("body",), Message(N_("The template needs a body."))))
+    if content is not None:
+        if template.format != TemplateFormat.DOCX:
+            problems.append(FieldProblem(("file",), Message(N_("This template has a body, not a file."))))
+        else:
+            problems += docx_problems(content, filename or "")
+    rules.raise_if_problems(problems)
+    if name is not _UNSET:
+        if not template.deleted:
+            lists.ensure_unique_name(DocumentTemplate, name, exclude_id=template.pk)
+        template.name = name.strip()
+    if kind is not _UNSET:
+        template.kind = kind
+    if body is not _UNSET:
+        template.body = body
+    if content is not None:
+        template.original_filename = filename or "template.docx"
+        template.file.save(template.original_filename, ContentFile(content), save=False)
+    template.save()
+    return template
+
+
+@transaction.atomic
+def delete_template(actor: User, template_id: int) -> DocumentTemplate:
+    require_admin(actor)
+    return lists.soft_delete(lists.get_item(DocumentTemplate, template_id))
+
+
+@transaction.atomic
+def restore_template(actor: User, template_id: int) -> DocumentTemplate:
+    require_admin(actor)
+    return lists.restore(lists.get_item(DocumentTemplate, template_id))
+
+
+def template_content(template: DocumentTemplate) -> bytes:
+    """The stored .docx bytes ("" for a body template)."""
+    if template.format != TemplateFormat.DOCX or not template.file:
+        return b""
+    with template.file.open("rb") as handle:
+        return handle.read()
