@@ -36,11 +36,12 @@ def ensure_unique_name(
     qs = model._default_manager.filter(name__iexact=name.strip(), deleted=False, **(scope or {}))
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    if qs.exists():
+    existing = qs.values_list("name", flat=True).first()
+    if existing is not None:
         raise DuplicateName(
             Message(
                 N_("There is already a %(what)s named “%(name)s”."),
-                {"what": str(model._meta.verbose_name), "name": name.strip()},
+                {"what": str(model._meta.verbose_name), "name": existing},
             )
         )
 
