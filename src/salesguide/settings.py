@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -18,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT_DIR = PACKAGE_DIR.parent.parent
+if "SALESGUIDE_DATA_DIR" not in os.environ and "pytest" in sys.modules:
+    # A plain `pytest` run must not touch the installation's var/ (scripts/test.sh sets the variable itself).
+    os.environ["SALESGUIDE_DATA_DIR"] = tempfile.mkdtemp(prefix="salesguide-pytest-")
 DATA_DIR = Path(os.environ.get("SALESGUIDE_DATA_DIR", CHECKOUT_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
