@@ -148,6 +148,7 @@ DEFAULT_CURRENCY = os.environ.get("SALESGUIDE_CURRENCY", "EUR")
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "web" / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STORAGES = {

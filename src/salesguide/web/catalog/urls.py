@@ -1,3 +1,42 @@
-from django.urls import path  # noqa: F401
+"""Settings and maintenance, mounted at /settings/. Url names live in the ``catalog`` namespace."""
 
-urlpatterns: list = []
+from django.urls import URLPattern, path
+
+from salesguide.web.catalog import list_views, overview, template_views, user_views
+from salesguide.web.catalog.areas import AREAS
+
+app_name = "catalog"
+
+
+def _list_area_patterns() -> list[URLPattern]:
+    patterns = []
+    for area in AREAS:
+        kwargs = {"area": area}
+        patterns += [
+            path(f"{area.slug}/", list_views.item_list, kwargs, name=f"{area.key}_list"),
+            path(f"{area.slug}/add/", list_views.item_add, kwargs, name=f"{area.key}_add"),
+            path(f"{area.slug}/<int:pk>/", list_views.item_edit, kwargs, name=f"{area.key}_edit"),
+            path(f"{area.slug}/<int:pk>/delete/", list_views.item_delete, kwargs, name=f"{area.key}_delete"),
+            path(
+                f"{area.slug}/<int:pk>/restore/", list_views.item_restore, kwargs, name=f"{area.key}_restore"
+            ),
+            path(f"{area.slug}/<int:pk>/move/", list_views.item_move, kwargs, name=f"{area.key}_move"),
+        ]
+    return patterns
+
+
+urlpatterns = [
+    path("", overview.index, name="index"),
+    *_list_area_patterns(),
+    path("templates/", template_views.template_list, name="template_list"),
+    path("templates/add/docx/", template_views.template_add_docx, name="template_add_docx"),
+    path("templates/add/text/", template_views.template_add_text, name="template_add_text"),
+    path("templates/<int:pk>/", template_views.template_edit, name="template_edit"),
+    path("templates/<int:pk>/download/", template_views.template_download, name="template_download"),
+    path("templates/<int:pk>/delete/", template_views.template_delete, name="template_delete"),
+    path("templates/<int:pk>/restore/", template_views.template_restore, name="template_restore"),
+    path("users/", user_views.user_list, name="user_list"),
+    path("users/add/", user_views.user_add, name="user_add"),
+    path("users/<int:pk>/", user_views.user_edit, name="user_edit"),
+    path("users/<int:pk>/password/", user_views.user_password, name="user_password"),
+]
