@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../src/salesguide"
 DJANGO_SETTINGS_MODULE=salesguide.settings ../../.venv/bin/django-admin makemessages -l nl \
-  --keyword=N_ --add-location=file --no-obsolete --ignore 'models/migrations/*'
+  --add-location=file --no-obsolete --ignore 'models/migrations/*'
 DJANGO_SETTINGS_MODULE=salesguide.settings ../../.venv/bin/django-admin compilemessages -l nl

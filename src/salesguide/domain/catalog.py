@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from salesguide.domain.errors import N_, FieldProblem, Message, RuleViolation, ValidationFailed
+from salesguide.domain.errors import FieldProblem, Message, RuleViolation, ValidationFailed, gettext_noop
 
 NAME_MAX_LENGTH = 100
 SUGGESTION_NAME_MAX_LENGTH = 200
@@ -53,12 +53,12 @@ def name_problems(
 ) -> list[FieldProblem]:
     """A name is required, is text, and fits in ``max_length`` characters once trimmed."""
     if not isinstance(name, str) or not name.strip():
-        return [FieldProblem(loc, Message(N_("A name is required.")))]
+        return [FieldProblem(loc, Message(gettext_noop("A name is required.")))]
     if len(name.strip()) > max_length:
         return [
             FieldProblem(
                 loc,
-                Message(N_("The name is too long (at most %(max)d characters)."), {"max": max_length}),
+                Message(gettext_noop("The name is too long (at most %(max)d characters)."), {"max": max_length}),
             )
         ]
     return []
@@ -67,12 +67,12 @@ def name_problems(
 def probability_problems(value: object, loc: tuple[str | int, ...] = ("probability",)) -> list[FieldProblem]:
     """A probability is a whole percentage from 0 to 100."""
     if isinstance(value, bool) or not isinstance(value, int):
-        return [FieldProblem(loc, Message(N_("The probability must be a whole number from 0 to 100.")))]
+        return [FieldProblem(loc, Message(gettext_noop("The probability must be a whole number from 0 to 100.")))]
     if not 0 <= value <= 100:
         return [
             FieldProblem(
                 loc,
-                Message(N_("The probability must be between 0 and 100, not %(value)d."), {"value": value}),
+                Message(gettext_noop("The probability must be between 0 and 100, not %(value)d."), {"value": value}),
             )
         ]
     return []
@@ -84,7 +84,7 @@ def non_negative_problems(value: object, loc: tuple[str | int, ...], maximum: in
     if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > maximum:
         return [
             FieldProblem(
-                loc, Message(N_("Enter a whole number from 0 to %(max)d."), {"max": maximum})
+                loc, Message(gettext_noop("Enter a whole number from 0 to %(max)d."), {"max": maximum})
             )
         ]
     return []
@@ -96,7 +96,7 @@ def choice_problems(value: object, choices: Iterable[str], loc: tuple[str | int,
         return [
             FieldProblem(
                 loc,
-                Message(N_("Choose one of: %(choices)s."), {"choices": ", ".join(allowed)}),
+                Message(gettext_noop("Choose one of: %(choices)s."), {"choices": ", ".join(allowed)}),
             )
         ]
     return []
@@ -119,13 +119,13 @@ def reordered(current: Sequence[T], new_order: Sequence[T]) -> list[T]:
     so two admins reordering at once cannot silently drop an item.
     """
     if len(set(new_order)) != len(new_order):
-        raise RuleViolation(Message(N_("The new order names an item more than once.")))
+        raise RuleViolation(Message(gettext_noop("The new order names an item more than once.")))
     missing = set(current) - set(new_order)
     unknown = set(new_order) - set(current)
     if missing or unknown:
         raise RuleViolation(
             Message(
-                N_("The new order must name every item exactly once (missing: %(missing)s; unknown: %(unknown)s)."),
+                gettext_noop("The new order must name every item exactly once (missing: %(missing)s; unknown: %(unknown)s)."),
                 {
                     "missing": ", ".join(map(str, sorted(missing, key=str))) or "-",
                     "unknown": ", ".join(map(str, sorted(unknown, key=str))) or "-",
@@ -139,7 +139,7 @@ def moved(items: Sequence[T], item: T, offset: int) -> list[T]:
     """``items`` with ``item`` moved ``offset`` places (negative: up), clamped to the ends."""
     order = list(items)
     if item not in order:
-        raise RuleViolation(Message(N_("That item is not in this list.")))
+        raise RuleViolation(Message(gettext_noop("That item is not in this list.")))
     index = order.index(item)
     order.pop(index)
     order.insert(max(0, min(len(order), index + offset)), item)
@@ -148,7 +148,7 @@ def moved(items: Sequence[T], item: T, offset: int) -> list[T]:
 
 def stage_ids_problems(stage_ids: Sequence[int], loc: tuple[str | int, ...] = ("stage_ids",)) -> list[FieldProblem]:
     if len(set(stage_ids)) != len(stage_ids):
-        return [FieldProblem(loc, Message(N_("A stage can be used only once in a sale type.")))]
+        return [FieldProblem(loc, Message(gettext_noop("A stage can be used only once in a sale type.")))]
     return []
 
 
@@ -157,7 +157,7 @@ def check_guide_can_be_on(has_guide: bool, stage_count: int) -> None:
     if has_guide and stage_count < MIN_GUIDE_STAGES:
         raise RuleViolation(
             Message(
-                N_("A guide needs at least %(min)d stages; this sale type has %(count)d."),
+                gettext_noop("A guide needs at least %(min)d stages; this sale type has %(count)d."),
                 {"min": MIN_GUIDE_STAGES, "count": stage_count},
             )
         )

@@ -1,4 +1,4 @@
-"""Domain errors. Messages are English msgids marked with ``N_`` and translated by the adapters, which
+"""Domain errors. Messages are English msgids marked with ``gettext_noop`` and translated by the adapters, which
 map each class to an HTTP status (API) or a message next to a field (web) in one place each."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext-noop marker
+def gettext_noop(message: str) -> str:
     """Mark a string for translation without translating it here (the domain knows no language)."""
     return message
 
@@ -65,5 +65,5 @@ class ValidationFailed(DomainError):
 
     def __init__(self, problems: Sequence[FieldProblem]) -> None:
         self.problems = tuple(problems)
-        first = self.problems[0].message if self.problems else Message(N_("Invalid input."))
+        first = self.problems[0].message if self.problems else Message(gettext_noop("Invalid input."))
         super().__init__(first)

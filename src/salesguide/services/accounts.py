@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from salesguide.domain import catalog as rules
-from salesguide.domain.errors import N_, DuplicateName, FieldProblem, Message, NotAllowed, NotFound
+from salesguide.domain.errors import DuplicateName, FieldProblem, Message, NotAllowed, NotFound, gettext_noop
 from salesguide.models import ApiToken, Role, User
 from salesguide.services.permissions import require_admin
 
@@ -27,12 +27,12 @@ def _user_problems(username: Any, role: Any, language: Any) -> list[FieldProblem
     problems: list[FieldProblem] = []
     if username is not _UNSET:
         if not isinstance(username, str) or not username.strip():
-            problems.append(FieldProblem(("username",), Message(N_("A user name is required."))))
+            problems.append(FieldProblem(("username",), Message(gettext_noop("A user name is required."))))
         elif len(username) > 150 or not all(c.isalnum() or c in "@.+-_" for c in username):
             problems.append(
                 FieldProblem(
                     ("username",),
-                    Message(N_("Use at most 150 letters, digits and @ . + - _ for a user name.")),
+                    Message(gettext_noop("Use at most 150 letters, digits and @ . + - _ for a user name.")),
                 )
             )
     if role is not _UNSET:
@@ -63,7 +63,7 @@ def create_user_unchecked(
         problems += _password_problems(password)
     rules.raise_if_problems(problems)
     if User.objects.filter(username__iexact=username.strip()).exists():
-        raise DuplicateName(Message(N_("There is already a user named “%(name)s”."), {"name": username.strip()}))
+        raise DuplicateName(Message(gettext_noop("There is already a user named “%(name)s”."), {"name": username.strip()}))
     with transaction.atomic():
         user = User.objects.create_user(
             username=username.strip(), password=password, role=role, language=language, email=email,
@@ -85,13 +85,13 @@ def update_user(
     require_admin(actor)
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise NotFound(Message(N_("No %(what)s with id %(id)s."), {"what": "user", "id": user_id}))
+        raise NotFound(Message(gettext_noop("No %(what)s with id %(id)s."), {"what": "user", "id": user_id}))
     problems = _user_problems(_UNSET, role, language)
     if password is not _UNSET:
         problems += _password_problems(password, user)
     rules.raise_if_problems(problems)
     if user.pk == actor.pk and ((role is not _UNSET and role != Role.ADMIN) or is_active is False):
-        raise NotAllowed(Message(N_("You cannot take away your own administrator rights.")))
+        raise NotAllowed(Message(gettext_noop("You cannot take away your own administrator rights.")))
     if role is not _UNSET:
         user.role = role
     if language is not _UNSET:
@@ -137,7 +137,7 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(actor: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).first()
     if token is None or (token.user_id != actor.pk and actor.role != Role.ADMIN):
-        raise NotFound(Message(N_("No %(what)s with id %(id)s."), {"what": "token", "id": token_id}))
+        raise NotFound(Message(gettext_noop("No %(what)s with id %(id)s."), {"what": "token", "id": token_id}))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token

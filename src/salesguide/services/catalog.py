@@ -8,7 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from salesguide.domain import catalog as rules
-from salesguide.domain.errors import N_, DuplicateName, FieldProblem, Message
+from salesguide.domain.errors import DuplicateName, FieldProblem, Message, gettext_noop
 from salesguide.models import ActivityType, Category, Competitor, Reason, Stage, User
 from salesguide.services import lists
 from salesguide.services.permissions import require_admin
@@ -18,7 +18,7 @@ _UNSET: Any = object()
 
 def _duplicate_from_integrity(what: str, name: str) -> DuplicateName:
     return DuplicateName(
-        Message(N_("There is already a %(what)s named “%(name)s”."), {"what": what, "name": name.strip()})
+        Message(gettext_noop("There is already a %(what)s named “%(name)s”."), {"what": what, "name": name.strip()})
     )
 
 
@@ -32,7 +32,7 @@ def _stage_problems(name: Any, probability: Any, description: Any) -> list[Field
     if probability is not _UNSET:
         problems += rules.probability_problems(probability)
     if description is not _UNSET and description is not None and not isinstance(description, str):
-        problems.append(FieldProblem(("description",), Message(N_("The description must be text."))))
+        problems.append(FieldProblem(("description",), Message(gettext_noop("The description must be text."))))
     return problems
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from salesguide.domain import catalog as rules
-from salesguide.domain.errors import N_, FieldProblem, Message, NotFound
+from salesguide.domain.errors import FieldProblem, Message, NotFound, gettext_noop
 from salesguide.models import (
     ActivityType,
     DocumentTemplate,
@@ -31,7 +31,7 @@ def get_link(sale_type_id: int, stage_id: int) -> SaleTypeStage:
         .first()
     )
     if link is None:
-        raise NotFound(Message(N_("This sale type does not use that stage.")))
+        raise NotFound(Message(gettext_noop("This sale type does not use that stage.")))
     return link
 
 
@@ -39,7 +39,7 @@ def _text_problems(fields: dict[str, Any], names: Sequence[str]) -> list[FieldPr
     problems = []
     for name in names:
         if name in fields and fields[name] is not None and not isinstance(fields[name], str):
-            problems.append(FieldProblem((name,), Message(N_("This must be text."))))
+            problems.append(FieldProblem((name,), Message(gettext_noop("This must be text."))))
     return problems
 
 
@@ -52,7 +52,7 @@ def _followup_problems(fields: dict[str, Any]) -> list[FieldProblem]:
         value = fields["days_offset"]
         if isinstance(value, bool) or not isinstance(value, int) or not -3650 <= value <= 3650:
             problems.append(
-                FieldProblem(("days_offset",), Message(N_("Enter a whole number of days from -3650 to 3650.")))
+                FieldProblem(("days_offset",), Message(gettext_noop("Enter a whole number of days from -3650 to 3650.")))
             )
     if "duration_minutes" in fields:
         problems += rules.non_negative_problems(fields["duration_minutes"], ("duration_minutes",), 24 * 60 * 7)
@@ -66,7 +66,7 @@ def _document_problems(fields: dict[str, Any]) -> list[FieldProblem]:
     problems += _text_problems(fields, ["purpose", "subject", "our_reference"])
     for name in ("subject", "our_reference"):
         if isinstance(fields.get(name), str) and len(fields[name]) > 255:
-            problems.append(FieldProblem((name,), Message(N_("At most %(max)d characters."), {"max": 255})))
+            problems.append(FieldProblem((name,), Message(gettext_noop("At most %(max)d characters."), {"max": 255})))
     return problems
 
 
@@ -109,7 +109,7 @@ def add_suggested_followup(actor: User, sale_type_id: int, stage_id: int, **fiel
     link = get_link(sale_type_id, stage_id)
     problems = _followup_problems({"name": fields.get("name"), **fields})
     if "activity_type_id" not in fields or fields["activity_type_id"] is None:
-        problems.append(FieldProblem(("activity_type_id",), Message(N_("Choose an activity type."))))
+        problems.append(FieldProblem(("activity_type_id",), Message(gettext_noop("Choose an activity type."))))
     rules.raise_if_problems(problems)
     item = SuggestedFollowup(link=link, rank=lists.next_rank(link.followups.filter(deleted=False)))
     _apply_followup_fields(item, fields)
@@ -126,7 +126,7 @@ def update_suggested_followup(actor: User, followup_id: int, **fields: Any) -> S
     item = lists.get_item(SuggestedFollowup, followup_id)
     problems = _followup_problems(fields)
     if "activity_type_id" in fields and fields["activity_type_id"] is None:
-        problems.append(FieldProblem(("activity_type_id",), Message(N_("Choose an activity type."))))
+        problems.append(FieldProblem(("activity_type_id",), Message(gettext_noop("Choose an activity type."))))
     rules.raise_if_problems(problems)
     _apply_followup_fields(item, fields)
     item.save()
@@ -140,7 +140,7 @@ def add_suggested_document(actor: User, sale_type_id: int, stage_id: int, **fiel
     link = get_link(sale_type_id, stage_id)
     problems = _document_problems({"name": fields.get("name"), **fields})
     if fields.get("template_id") is None:
-        problems.append(FieldProblem(("template_id",), Message(N_("Choose a document template."))))
+        problems.append(FieldProblem(("template_id",), Message(gettext_noop("Choose a document template."))))
     rules.raise_if_problems(problems)
     item = SuggestedDocument(link=link, rank=lists.next_rank(link.documents.filter(deleted=False)))
     _apply_document_fields(item, fields)
@@ -155,7 +155,7 @@ def update_suggested_document(actor: User, document_id: int, **fields: Any) -> S
     item = lists.get_item(SuggestedDocument, document_id)
     problems = _document_problems(fields)
     if "template_id" in fields and fields["template_id"] is None:
-        problems.append(FieldProblem(("template_id",), Message(N_("Choose a document template."))))
+        problems.append(FieldProblem(("template_id",), Message(gettext_noop("Choose a document template."))))
     rules.raise_if_problems(problems)
     _apply_document_fields(item, fields)
     item.save()

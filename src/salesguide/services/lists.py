@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 
 from salesguide.domain import catalog as rules
-from salesguide.domain.errors import N_, DuplicateName, Message, NotFound
+from salesguide.domain.errors import DuplicateName, Message, NotFound, gettext_noop
 
 M = TypeVar("M", bound=models.Model)
 
@@ -26,7 +26,7 @@ def get_item(model: type[M], item_id: int, *, include_deleted: bool = True) -> M
         return qs.get(pk=item_id)
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
         raise NotFound(
-            Message(N_("No %(what)s with id %(id)s."), {"what": str(model._meta.verbose_name), "id": item_id})
+            Message(gettext_noop("No %(what)s with id %(id)s."), {"what": str(model._meta.verbose_name), "id": item_id})
         ) from None
 
 
@@ -40,7 +40,7 @@ def ensure_unique_name(
     if existing is not None:
         raise DuplicateName(
             Message(
-                N_("There is already a %(what)s named “%(name)s”."),
+                gettext_noop("There is already a %(what)s named “%(name)s”."),
                 {"what": str(model._meta.verbose_name), "name": existing},
             )
         )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from salesguide.domain import catalog as rules
-from salesguide.domain.errors import N_, FieldProblem, Message, NotFound
+from salesguide.domain.errors import FieldProblem, Message, NotFound, gettext_noop
 from salesguide.models import Category, SaleType, SaleTypeStage, Stage, User
 from salesguide.services import lists
 from salesguide.services.permissions import require_admin
@@ -21,7 +21,7 @@ def _problems(fields: dict[str, Any]) -> list[FieldProblem]:
     if "name" in fields:
         problems += rules.name_problems(fields["name"])
     if "description" in fields and not isinstance(fields["description"] or "", str):
-        problems.append(FieldProblem(("description",), Message(N_("The description must be text."))))
+        problems.append(FieldProblem(("description",), Message(gettext_noop("The description must be text."))))
     if "duration" in fields:
         problems += rules.non_negative_problems(fields["duration"] or 0, ("duration",), maximum=10_000)
     if "duration_unit" in fields:
@@ -42,7 +42,7 @@ def _live_stages(stage_ids: Sequence[int]) -> list[Stage]:
     missing = [i for i in stage_ids if i not in found]
     if missing:
         raise NotFound(
-            Message(N_("No stage with id %(id)s."), {"id": ", ".join(str(i) for i in missing)})
+            Message(gettext_noop("No stage with id %(id)s."), {"id": ", ".join(str(i) for i in missing)})
         )
     return [found[i] for i in stage_ids]
 
@@ -134,7 +134,7 @@ def update_sale_type(actor: User, sale_type_id: int, **changes: Any) -> SaleType
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     sale_type = SaleType.objects.select_for_update().filter(pk=sale_type_id).first()
     if sale_type is None:
-        raise NotFound(Message(N_("No %(what)s with id %(id)s."), {"what": "sale type", "id": sale_type_id}))
+        raise NotFound(Message(gettext_noop("No %(what)s with id %(id)s."), {"what": "sale type", "id": sale_type_id}))
     rules.raise_if_problems(_problems(changes))
     if "name" in changes:
         if not sale_type.deleted:
@@ -188,6 +188,6 @@ def set_expected_days(actor: User, sale_type_id: int, stage_id: int, expected_da
     rules.raise_if_problems(rules.non_negative_problems(expected_days, ("expected_days",), maximum=3650))
     link = SaleTypeStage.objects.filter(sale_type_id=sale_type_id, stage_id=stage_id, removed=False).first()
     if link is None:
-        raise NotFound(Message(N_("This sale type does not use that stage.")))
+        raise NotFound(Message(gettext_noop("This sale type does not use that stage.")))
     link.expected_days = expected_days
     link.save(update_fields=["expected_days"])

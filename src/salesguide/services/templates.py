@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from salesguide.domain import catalog as rules
-from salesguide.domain.errors import N_, FieldProblem, Message
+from salesguide.domain.errors import FieldProblem, Message, gettext_noop
 from salesguide.models import DocumentTemplate, TemplateFormat, User
 from salesguide.services import lists
 from salesguide.services.permissions import require_admin
@@ -27,15 +27,15 @@ def docx_problems(content: bytes, filename: str, loc: tuple[str | int, ...] = ("
     """An upload must be a real .docx within the size limit (SPEC 7: limited in size and type)."""
     limit = settings.TEMPLATE_UPLOAD_MAX_BYTES
     if not filename.lower().endswith(".docx"):
-        return [FieldProblem(loc, Message(N_("Upload a Word document (.docx).")))]
+        return [FieldProblem(loc, Message(gettext_noop("Upload a Word document (.docx).")))]
     if len(content) > limit:
         return [
             FieldProblem(
-                loc, Message(N_("The file is too large (at most %(max)d KB)."), {"max": limit // 1024})
+                loc, Message(gettext_noop("The file is too large (at most %(max)d KB)."), {"max": limit // 1024})
             )
         ]
     if not content:
-        return [FieldProblem(loc, Message(N_("The file is empty.")))]
+        return [FieldProblem(loc, Message(gettext_noop("The file is empty.")))]
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "word/document.xml" not in archive.namelist():
@@ -44,7 +44,7 @@ def docx_problems(content: bytes, filename: str, loc: tuple[str | int, ...] = ("
 
         docx.Document(io.BytesIO(content))
     except Exception:
-        return [FieldProblem(loc, Message(N_("This is not a valid Word document (.docx).")))]
+        return [FieldProblem(loc, Message(gettext_noop("This is not a valid Word document (.docx).")))]
     return []
 
 
@@ -60,7 +60,7 @@ def create_text_template(
     problems = rules.name_problems(name) + _kind_problems(kind)
     problems += rules.choice_problems(format, [TemplateFormat.HTML, TemplateFormat.TEXT], ("format",))
     if not isinstance(body, str) or not body.strip():
-        problems.append(FieldProblem(("body",), Message(N_("The template needs a body."))))
+        problems.append(FieldProblem(("body",), Message(gettext_noop("The template needs a body."))))
     rules.raise_if_problems(problems)
     lists.ensure_unique_name(DocumentTemplate, name)
     return DocumentTemplate.objects.create(
@@ -105,12 +105,12 @@ def update_template(
         problems += _kind_problems(kind)
     if body is not _UNSET:
         if template.format == TemplateFormat.DOCX:
-            problems.append(FieldProblem(("body",), Message(N_("A Word template has a file, not a body."))))
+            problems.append(FieldProblem(("body",), Message(gettext_noop("A Word template has a file, not a body."))))
         elif not isinstance(body, str) or not body.strip():
-            problems.append(FieldProblem(("body",), Message(N_("The template needs a body."))))
+            problems.append(FieldProblem(("body",), Message(gettext_noop("The template needs a body."))))
     if content is not None:
         if template.format != TemplateFormat.DOCX:
-            problems.append(FieldProblem(("file",), Message(N_("This template has a body, not a file."))))
+            problems.append(FieldProblem(("file",), Message(gettext_noop("This template has a body, not a file."))))
         else:
             problems += docx_problems(content, filename or "")
     rules.raise_if_problems(problems)
