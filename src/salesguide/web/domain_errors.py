@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext
 
-from salesguide.domain.errors import DomainError, Message, ValidationFailed
+from salesguide.domain.errors import DomainError, DuplicateName, Message, ValidationFailed
 
 
 def translate(message: Message) -> str:
@@ -14,18 +14,22 @@ def translate(message: Message) -> str:
 
 
 def add_to_form(form: forms.BaseForm, error: DomainError, field_aliases: dict[str, str] | None = None) -> None:
-    """Put a domain error on the form: each field problem next to its field (or at the top when the form has no
-    such field); other errors (duplicate name, rule violation) next to ``name`` for duplicates, else at the top."""
+    """Put a domain error on the form.
+
+    Each field problem goes next to its field (``field_aliases`` maps a service's field name to the form's, e.g.
+    ``activity_type_id`` → ``activity_type``), or at the top when the form has no such field. A duplicate name
+    goes next to the name field (``name``, or what ``field_aliases["name"]`` says); other errors go on top.
+    """
     aliases = field_aliases or {}
+
+    def form_field(name: str) -> str | None:
+        name = aliases.get(name, name)
+        return name if name in form.fields else None
+
     if isinstance(error, ValidationFailed):
         for problem in error.problems:
-            field = str(problem.loc[-1]) if problem.loc else None
-            field = aliases.get(field or "", field)
-            form.add_error(field if field in form.fields else None, translate(problem.message))
-        return
-    from salesguide.domain.errors import DuplicateName
-
-    if isinstance(error, DuplicateName) and "name" in form.fields:
-        form.add_error("name", translate(error.message))
+            form.add_error(form_field(str(problem.loc[-1])) if problem.loc else None, translate(problem.message))
+    elif isinstance(error, DuplicateName):
+        form.add_error(form_field("name"), translate(error.message))
     else:
         form.add_error(None, translate(error.message))

@@ -1,0 +1,123 @@
+"""Login, logout, the language switch, the home page and the profile page (with API tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesguide.domain.errors import DomainError
+from salesguide.services import accounts as account_services
+from salesguide.web.accounts.forms import LanguageForm, LoginForm, ProfileForm, TokenForm
+from salesguide.web.domain_errors import add_to_form, translate
+
+
+class SalesguideLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+login_view = SalesguideLoginView.as_view()
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    language = getattr(request.user, "language", None)
+    logout(request)
+    # Logging out empties the session; keep the person's language so the login page still speaks it.
+    if language:
+        request.session["language"] = language
+    messages.success(request, _("You are logged out."))
+    return redirect("login")
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    if form.is_valid():
+        request.session["language"] = form.cleaned_data["language"]
+    return redirect(target or "login")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/home.html")
+
+
+def _profile_page(request: HttpRequest, **context: Any) -> HttpResponse:
+    user = request.user
+    context.setdefault(
+        "form",
+        ProfileForm(
+            initial={
+                "first_name": user.first_name,  # type: ignore[union-attr]
+                "last_name": user.last_name,  # type: ignore[union-attr]
+                "email": user.email,  # type: ignore[union-attr]
+                "language": user.language,  # type: ignore[union-attr]
+                "confirm_suggested_followups": user.confirm_suggested_followups,  # type: ignore[union-attr]
+            }
+        ),
+    )
+    context.setdefault("token_form", TokenForm())
+    context["tokens"] = user.api_tokens.filter(revoked_at__isnull=True)  # type: ignore[union-attr]
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _profile_page(request)
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            account_services.update_profile(request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("profile")
+    return _profile_page(request, form=form)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, token_form=form)
+    token, key = account_services.create_token(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+    # Rendered, not redirected: the token is never stored, so this response is the only place it appears.
+    return _profile_page(request, new_token=token, new_token_key=key)
+
+
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = request.user.api_tokens.filter(pk=pk, revoked_at__isnull=True).first()  # type: ignore[union-attr]
+    if request.method != "POST":
+        if token is None:
+            messages.error(request, _("That token does not exist or is already revoked."))
+            return redirect("profile")
+        return render(request, "accounts/token_revoke.html", {"token": token})
+    try:
+        revoked = account_services.revoke_token(request.user, pk)  # type: ignore[arg-type]
+    except DomainError as error:
+        messages.error(request, translate(error.message))
+    else:
+        label = revoked.name or revoked.prefix
+        messages.success(
+            request,
+            _("Revoked the token “%(name)s”. Scripts using it can no longer log in.") % {"name": label},
+        )
+    return redirect("profile")
