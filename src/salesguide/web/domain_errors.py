@@ -13,12 +13,15 @@ def translate(message: Message) -> str:
     return message.render(gettext)
 
 
-def add_to_form(form: forms.BaseForm, error: DomainError, field_aliases: dict[str, str] | None = None) -> None:
+def add_to_form(
+    form: forms.BaseForm, error: DomainError, field_aliases: dict[str, str] | None = None
+) -> None:
     """Put a domain error on the form.
 
-    Each field problem goes next to its field (``field_aliases`` maps a service's field name to the form's, e.g.
-    ``activity_type_id`` → ``activity_type``), or at the top when the form has no such field. A duplicate name
-    goes next to the name field (``name``, or what ``field_aliases["name"]`` says); other errors go on top.
+    Each field problem goes next to its field (``field_aliases`` maps a service's field name to the
+    form's, e.g. ``activity_type_id`` → ``activity_type``), or at the top when the form has no such field.
+    A duplicate name goes next to the name field (``name``, or ``field_aliases["name"]``); other errors go
+    on top.
     """
     aliases = field_aliases or {}
 
@@ -28,7 +31,8 @@ def add_to_form(form: forms.BaseForm, error: DomainError, field_aliases: dict[st
 
     if isinstance(error, ValidationFailed):
         for problem in error.problems:
-            form.add_error(form_field(str(problem.loc[-1])) if problem.loc else None, translate(problem.message))
+            field = form_field(str(problem.loc[-1])) if problem.loc else None
+            form.add_error(field, translate(problem.message))
     elif isinstance(error, DuplicateName):
         form.add_error(form_field("name"), translate(error.message))
     else:
