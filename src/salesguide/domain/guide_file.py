@@ -1,0 +1,615 @@
+"""What a guide file (SPEC 2.8) may contain, and what importing one into an installation would do.
+
+A guide file is YAML; the service parses it and hands the parsed structure here, so these rules stay pure and
+are tested without a database. Reading is lenient on purpose: it goes on after a problem so that an import
+lists every problem at once, and ``plan_import`` skips the checks whose input was already reported invalid.
+
+Places of problems (``loc``) are paths into the file with zero-based list indexes, e.g.
+``("stages", 2, "probability")`` for the third stage's probability.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesguide.domain import catalog as rules
+from salesguide.domain.errors import FieldProblem, Message, ValidationFailed, gettext_noop
+
+FORMAT_KEY = "salesguide_guide"
+FORMAT_VERSION = 1
+
+TEXT_MAX_LENGTH = 255
+MAX_DAYS_OFFSET = 3650
+MAX_EXPECTED_DAYS = 3650
+MAX_DURATION = 10_000
+MAX_MINUTES = 24 * 60 * 7
+TEMPLATE_FORMATS = ("docx", "html", "text")
+
+Loc = tuple[str | int, ...]
+
+# The keys of each section, in the order the export writes them.
+TOP_KEYS = (FORMAT_KEY, "sale_type", "stages", "activity_types", "document_templates")
+SALE_TYPE_KEYS = (
+    "name",
+    "description",
+    "category",
+    "duration",
+    "duration_unit",
+    "has_guide",
+    "auto_advance",
+    "probability_policy",
+)
+STAGE_KEYS = ("name", "probability", "description", "expected_days", "followups", "documents")
+FOLLOWUP_KEYS = (
+    "name",
+    "purpose",
+    "activity_type",
+    "days_offset",
+    "duration_minutes",
+    "text",
+    "auto_suggest",
+)
+DOCUMENT_KEYS = ("name", "purpose", "template", "subject", "our_reference")
+ACTIVITY_TYPE_KEYS = ("name", "kind", "default_duration_minutes")
+TEMPLATE_KEYS = ("name", "kind", "format", "filename", "content_base64", "body")
+
+
+# --- what a guide file holds ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuideSaleType:
+    name: str
+    description: str = ""
+    category: str | None = None
+    duration: int = 0
+    duration_unit: str = rules.DurationUnit.DAYS.value
+    has_guide: bool = True
+    auto_advance: bool = False
+    probability_policy: str = rules.ProbabilityPolicy.FOLLOW_STAGE.value
+
+
+@dataclass(frozen=True)
+class GuideFollowup:
+    name: str
+    activity_type: str
+    purpose: str = ""
+    days_offset: int = 0
+    duration_minutes: int | None = None
+    text: str = ""
+    auto_suggest: bool = False
+
+
+@dataclass(frozen=True)
+class GuideDocument:
+    name: str
+    template: str
+    purpose: str = ""
+    subject: str = ""
+    our_reference: str = ""
+
+
+@dataclass(frozen=True)
+class GuideStage:
+    """``probability`` is None only in a file read with problems (the problem names it)."""
+
+    name: str
+    probability: int | None
+    description: str = ""
+    expected_days: int | None = None
+    followups: tuple[GuideFollowup, ...] = ()
+    documents: tuple[GuideDocument, ...] = ()
+
+
+@dataclass(frozen=True)
+class GuideActivityType:
+    name: str
+    kind: str = rules.ActivityKind.TASK.value
+    default_duration_minutes: int = 30
+
+
+@dataclass(frozen=True)
+class GuideTemplate:
+    """A document template travelling inside the file: a Word document (``content``) or a ``body``."""
+
+    name: str
+    kind: str
+    format: str
+    filename: str = ""
+    content: bytes = b""
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class GuideFile:
+    sale_type: GuideSaleType
+    stages: tuple[GuideStage, ...]
+    activity_types: tuple[GuideActivityType, ...] = ()
+    document_templates: tuple[GuideTemplate, ...] = ()
+
+
+# --- problems with a line number ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageAtLine(Message):
+    """A problem message prefixed with its line in the file ("line 14: ...").
+
+    ``params`` carries ``line`` (and ``column``) for adapters that want them, and ``problem`` already rendered
+    in English for an adapter that formats ``text % params`` itself; ``render`` translates both parts.
+    """
+
+    problem: Message = field(default_factory=lambda: Message(""))
+
+    def render(self, translate: Any = None) -> str:
+        template = translate(self.text) if translate else self.text
+        return template % {**self.params, "problem": self.problem.render(translate)}
+
+
+def at_line(message: Message, line: int, column: int | None = None) -> MessageAtLine:
+    params: dict[str, Any] = {"line": line, "problem": message.render()}
+    if column is not None:
+        params["column"] = column
+    return MessageAtLine(gettext_noop("line %(line)d: %(problem)s"), params, problem=message)
+
+
+# --- reading ----------------------------------------------------------------------------------------------
+
+
+class _Problems(list[FieldProblem]):
+    def add(self, loc: Loc, text: str, **params: Any) -> None:
+        self.append(FieldProblem(loc, Message(text, params)))
+
+
+class _Section:
+    """One mapping of the file at ``loc``; reading a value records its problem and gives the default."""
+
+    def __init__(self, values: Mapping[str, Any], loc: Loc, problems: _Problems) -> None:
+        self.values, self.loc, self.problems = values, loc, problems
+
+    @classmethod
+    def read(cls, value: Any, loc: Loc, keys: Sequence[str], problems: _Problems) -> _Section | None:
+        if not isinstance(value, Mapping):
+            problems.add(loc, gettext_noop("This must be a section of keys and values."))
+            return None
+        for key in value:
+            if key not in keys:
+                problems.add(
+                    (*loc, str(key)),
+                    gettext_noop("Unknown key “%(key)s”; allowed here: %(allowed)s."),
+                    key=str(key),
+                    allowed=", ".join(keys),
+                )
+        return cls(value, loc, problems)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+    def at(self, key: str) -> Loc:
+        return (*self.loc, key)
+
+    def sections(self, key: str, keys: Sequence[str]) -> list[_Section]:
+        """The list under ``key``, one section per item. An item that is not a section is reported and read as
+        an empty one whose problems go nowhere, so that the places of the items after it stay right."""
+        value = self.values.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.add(self.at(key), gettext_noop("This must be a list."))
+            return []
+        return [
+            _Section.read(item, (*self.at(key), i), keys, self.problems)
+            or _Section({}, (*self.at(key), i), _Problems())
+            for i, item in enumerate(value)
+        ]
+
+    def name(self, key: str = "name", max_length: int = rules.NAME_MAX_LENGTH, required: bool = True) -> str:
+        value = self.values.get(key)
+        if value is None and not required:
+            return ""
+        if value is not None and not isinstance(value, str):
+            # YAML reads `name: 2024` as a number; say so rather than "a name is required".
+            self.problems.add(self.at(key), gettext_noop("This must be text."))
+            return ""
+        problems = rules.name_problems(value, self.at(key), max_length)
+        self.problems.extend(problems)
+        return "" if problems else str(value).strip()
+
+    def reference(self, key: str, missing: str) -> str:
+        value = self.values.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.problems.add(self.at(key), missing)
+            return ""
+        return self.name(key)
+
+    def text(self, key: str, max_length: int | None = None) -> str:
+        value = self.values.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.problems.add(self.at(key), gettext_noop("This must be text."))
+            return ""
+        if max_length is not None and len(value) > max_length:
+            self.problems.add(self.at(key), gettext_noop("At most %(max)d characters."), max=max_length)
+            return ""
+        # Line breaks are stored as "\n" whatever the file used, so an export writes them the same way.
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+    def integer(self, key: str, minimum: int, maximum: int, default: int | None) -> int | None:
+        value = self.values.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            text = gettext_noop("Enter a whole number from %(min)d to %(max)d.")
+            self.problems.add(self.at(key), text, min=minimum, max=maximum)
+            return default
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.values.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.problems.add(self.at(key), gettext_noop("Write true or false."))
+            return default
+        return value
+
+    def choice(self, key: str, choices: Iterable[Any], default: str = "") -> str:
+        allowed = [str(c.value) if hasattr(c, "value") else str(c) for c in choices]
+        value = self.values.get(key, default or None)
+        problems = rules.choice_problems(value, allowed, self.at(key))
+        self.problems.extend(problems)
+        return str(default) if problems else str(value)
+
+
+def _read_sale_type(data: _Section) -> GuideSaleType:
+    if data.values.get("sale_type") is None:
+        data.problems.add(("sale_type",), gettext_noop("The file needs a sale_type section."))
+        return GuideSaleType(name="")
+    s = _Section.read(data.values["sale_type"], ("sale_type",), SALE_TYPE_KEYS, data.problems)
+    if s is None:
+        return GuideSaleType(name="")
+    return GuideSaleType(
+        name=s.name(),
+        description=s.text("description"),
+        category=s.name("category", required=False) or None,
+        duration=s.integer("duration", 0, MAX_DURATION, 0) or 0,
+        duration_unit=s.choice("duration_unit", rules.DurationUnit, rules.DurationUnit.DAYS),
+        has_guide=s.boolean("has_guide", True),
+        auto_advance=s.boolean("auto_advance", False),
+        probability_policy=s.choice(
+            "probability_policy", rules.ProbabilityPolicy, rules.ProbabilityPolicy.FOLLOW_STAGE
+        ),
+    )
+
+
+def _read_followup(s: _Section) -> GuideFollowup:
+    return GuideFollowup(
+        name=s.name(max_length=rules.SUGGESTION_NAME_MAX_LENGTH),
+        activity_type=s.reference("activity_type", gettext_noop("Name the activity type of this follow-up.")),
+        purpose=s.text("purpose"),
+        days_offset=s.integer("days_offset", -MAX_DAYS_OFFSET, MAX_DAYS_OFFSET, 0) or 0,
+        duration_minutes=s.integer("duration_minutes", 0, MAX_MINUTES, None),
+        text=s.text("text"),
+        auto_suggest=s.boolean("auto_suggest", False),
+    )
+
+
+def _read_document(s: _Section) -> GuideDocument:
+    return GuideDocument(
+        name=s.name(max_length=rules.SUGGESTION_NAME_MAX_LENGTH),
+        template=s.reference("template", gettext_noop("Name the document template of this document.")),
+        purpose=s.text("purpose"),
+        subject=s.text("subject", TEXT_MAX_LENGTH),
+        our_reference=s.text("our_reference", TEXT_MAX_LENGTH),
+    )
+
+
+def _read_stage(s: _Section) -> GuideStage:
+    probability_problems = rules.probability_problems(s.values.get("probability"), s.at("probability"))
+    s.problems.extend(probability_problems)
+    return GuideStage(
+        name=s.name(),
+        probability=None if probability_problems else s.values["probability"],
+        description=s.text("description"),
+        expected_days=s.integer("expected_days", 0, MAX_EXPECTED_DAYS, None),
+        followups=tuple(_read_followup(f) for f in s.sections("followups", FOLLOWUP_KEYS)),
+        documents=tuple(_read_document(d) for d in s.sections("documents", DOCUMENT_KEYS)),
+    )
+
+
+def _read_activity_type(s: _Section) -> GuideActivityType:
+    return GuideActivityType(
+        name=s.name(),
+        kind=s.choice("kind", rules.ActivityKind, rules.ActivityKind.TASK),
+        default_duration_minutes=s.integer("default_duration_minutes", 0, MAX_MINUTES, 30) or 0,
+    )
+
+
+def _read_template(s: _Section) -> GuideTemplate:
+    name = s.name()
+    kind = s.choice("kind", rules.DocumentKind, rules.DocumentKind.LETTER)
+    template_format = s.choice("format", TEMPLATE_FORMATS)
+    if template_format == "docx":
+        if "body" in s:
+            text = gettext_noop("A Word template has its document under content_base64, not a body.")
+            s.problems.add(s.at("body"), text)
+        filename = s.text("filename", TEXT_MAX_LENGTH) or f"{name or 'template'}.docx"
+        if not filename.lower().endswith(".docx"):
+            text = gettext_noop("The file name of a Word template must end in .docx.")
+            s.problems.add(s.at("filename"), text)
+        return GuideTemplate(name, kind, "docx", filename=filename, content=_read_base64(s, "content_base64"))
+    if template_format:
+        for key in ("filename", "content_base64"):
+            if key in s:
+                text = gettext_noop("Only a Word template (format docx) has %(key)s.")
+                s.problems.add(s.at(key), text, key=key)
+        body = s.values.get("body")
+        if body is None or (isinstance(body, str) and not body.strip()):
+            s.problems.add(s.at("body"), gettext_noop("The template needs a body."))
+    return GuideTemplate(name, kind, template_format, body=s.text("body"))
+
+
+def _read_base64(s: _Section, key: str) -> bytes:
+    value = s.values.get(key)
+    if not isinstance(value, str) or not value.strip():
+        s.problems.add(s.at(key), gettext_noop("A Word template needs its document here, encoded in base64."))
+        return b""
+    try:
+        return base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        s.problems.add(s.at(key), gettext_noop("This is not valid base64 text."))
+        return b""
+
+
+def _version_problem(data: Any) -> FieldProblem | None:
+    if not isinstance(data, Mapping) or FORMAT_KEY not in data:
+        return FieldProblem(
+            (FORMAT_KEY,) if isinstance(data, Mapping) else (),
+            Message(
+                gettext_noop(
+                    "This is not a guide file: it must be a YAML mapping starting with “%(key)s: %(n)d”."
+                ),
+                {"key": FORMAT_KEY, "n": FORMAT_VERSION},
+            ),
+        )
+    version = data[FORMAT_KEY]
+    if isinstance(version, bool) or version != FORMAT_VERSION:
+        return FieldProblem(
+            (FORMAT_KEY,),
+            Message(
+                gettext_noop(
+                    "This file has guide format version %(version)s; this installation reads version "
+                    "%(supported)d."
+                ),
+                {"version": version, "supported": FORMAT_VERSION},
+            ),
+        )
+    return None
+
+
+def inspect_guide_file(data: Any) -> tuple[GuideFile | None, list[FieldProblem]]:
+    """Read the parsed file leniently: what could be read, and every problem found.
+
+    The guide is None only when this is not a guide file of a version this code reads."""
+    version_problem = _version_problem(data)
+    if version_problem is not None:
+        return None, [version_problem]
+    problems = _Problems()
+    top = _Section.read(data, (), TOP_KEYS, problems)
+    assert top is not None  # a mapping: _version_problem checked it
+    if data.get("stages") is None:
+        problems.add(("stages",), gettext_noop("The file needs a list of stages."))
+    guide = GuideFile(
+        sale_type=_read_sale_type(top),
+        stages=tuple(_read_stage(s) for s in top.sections("stages", STAGE_KEYS)),
+        activity_types=tuple(
+            _read_activity_type(s) for s in top.sections("activity_types", ACTIVITY_TYPE_KEYS)
+        ),
+        document_templates=tuple(
+            _read_template(s) for s in top.sections("document_templates", TEMPLATE_KEYS)
+        ),
+    )
+    return guide, list(problems)
+
+
+def read_guide_file(data: Any) -> GuideFile:
+    """The guide in a parsed file, or ValidationFailed listing every problem with its place."""
+    guide, problems = inspect_guide_file(data)
+    if problems or guide is None:
+        raise ValidationFailed(problems)
+    return guide
+
+
+# --- importing into an installation -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExistingStage:
+    name: str
+    probability: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ExistingActivityType:
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Installation:
+    """What an import needs to know of the installation: its live items, by name."""
+
+    stages: Sequence[ExistingStage] = ()
+    activity_types: Sequence[ExistingActivityType] = ()
+    template_names: Sequence[str] = ()
+    sale_type_names: Sequence[str] = ()
+    category_names: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would reuse and create. Existing items are named as the installation spells them."""
+
+    problems: tuple[FieldProblem, ...] = ()
+    stages_to_reuse: tuple[str, ...] = ()
+    stages_to_create: tuple[GuideStage, ...] = ()
+    activity_types_to_reuse: tuple[str, ...] = ()
+    activity_types_to_create: tuple[GuideActivityType, ...] = ()
+    templates_to_reuse: tuple[str, ...] = ()
+    templates_to_create: tuple[GuideTemplate, ...] = ()
+    category_to_reuse: str | None = None
+    category_to_create: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _problem(loc: Loc, text: str, **params: Any) -> FieldProblem:
+    return FieldProblem(loc, Message(text, params))
+
+
+def _by_name(names: Iterable[str]) -> dict[str, str]:
+    return {rules.normalized_name(n): n for n in names}
+
+
+def _duplicates(names: Sequence[str], loc: str, text: str) -> list[FieldProblem]:
+    seen: set[str] = set()
+    problems = []
+    for index, name in enumerate(names):
+        if not name:
+            continue
+        key = rules.normalized_name(name)
+        if key in seen:
+            problems.append(_problem((loc, index, "name"), text, name=name))
+        seen.add(key)
+    return problems
+
+
+def _existing_among(names: Iterable[str], live: Mapping[str, str]) -> tuple[str, ...]:
+    """The live items ``names`` refer to, once each, in order of first mention."""
+    found: dict[str, str] = {}
+    for name in names:
+        key = rules.normalized_name(name)
+        if name and key in live:
+            found.setdefault(key, live[key])
+    return tuple(found.values())
+
+
+def plan_import(guide: GuideFile, existing: Installation) -> ImportPlan:
+    """Check ``guide`` against the installation and say what to reuse and what to create.
+
+    Names match case-insensitively. An existing stage is reused only with the same probability: a stage of
+    that name with another probability is a problem to report, never something to overwrite (SPEC 2.8)."""
+    problems: list[FieldProblem] = []
+    sale_type = guide.sale_type
+    if sale_type.name and rules.normalized_name(sale_type.name) in _by_name(existing.sale_type_names):
+        text = gettext_noop("There is already a sale type named “%(name)s”.")
+        problems.append(_problem(("sale_type", "name"), text, name=sale_type.name))
+    if sale_type.has_guide and len(guide.stages) < rules.MIN_GUIDE_STAGES:
+        problems.append(
+            _problem(
+                ("sale_type", "has_guide"),
+                gettext_noop("A guide needs at least %(min)d stages; this sale type has %(count)d."),
+                min=rules.MIN_GUIDE_STAGES,
+                count=len(guide.stages),
+            )
+        )
+    problems += _duplicates(
+        [s.name for s in guide.stages],
+        "stages",
+        gettext_noop("The stage “%(name)s” appears more than once in this file."),
+    )
+    problems += _duplicates(
+        [a.name for a in guide.activity_types],
+        "activity_types",
+        gettext_noop("The activity type “%(name)s” appears more than once in this file."),
+    )
+    problems += _duplicates(
+        [t.name for t in guide.document_templates],
+        "document_templates",
+        gettext_noop("The document template “%(name)s” appears more than once in this file."),
+    )
+
+    live_stages = {rules.normalized_name(s.name): s for s in existing.stages}
+    stages_to_reuse: list[str] = []
+    stages_to_create: list[GuideStage] = []
+    planned: set[str] = set()
+    for index, stage in enumerate(guide.stages):
+        key = rules.normalized_name(stage.name)
+        if not stage.name or key in planned:
+            continue
+        planned.add(key)
+        found = live_stages.get(key)
+        if found is None:
+            stages_to_create.append(stage)
+            continue
+        stages_to_reuse.append(found.name)
+        if stage.probability is not None and stage.probability != found.probability:
+            problems.append(
+                _problem(
+                    ("stages", index, "probability"),
+                    gettext_noop(
+                        "The stage “%(name)s” already exists with probability %(existing)d%%; this file "
+                        "gives it %(value)d%%. Use the same probability, or another stage name."
+                    ),
+                    name=found.name,
+                    existing=found.probability,
+                    value=stage.probability,
+                )
+            )
+
+    live_types = _by_name(a.name for a in existing.activity_types)
+    file_types = {rules.normalized_name(a.name): a for a in guide.activity_types if a.name}
+    live_templates = _by_name(existing.template_names)
+    file_templates = {rules.normalized_name(t.name): t for t in guide.document_templates if t.name}
+    types_used = [a.name for a in guide.activity_types if a.name]
+    templates_used = [t.name for t in guide.document_templates if t.name]
+    for index, stage in enumerate(guide.stages):
+        for number, followup in enumerate(stage.followups):
+            types_used.append(followup.activity_type)
+            key = rules.normalized_name(followup.activity_type)
+            if followup.activity_type and key not in live_types and key not in file_types:
+                problems.append(
+                    _problem(
+                        ("stages", index, "followups", number, "activity_type"),
+                        gettext_noop(
+                            "The activity type “%(name)s” is neither in this file nor in this installation."
+                        ),
+                        name=followup.activity_type,
+                    )
+                )
+        for number, document in enumerate(stage.documents):
+            templates_used.append(document.template)
+            key = rules.normalized_name(document.template)
+            if document.template and key not in live_templates and key not in file_templates:
+                problems.append(
+                    _problem(
+                        ("stages", index, "documents", number, "template"),
+                        gettext_noop(
+                            "The document template “%(name)s” is neither in this file nor in this "
+                            "installation."
+                        ),
+                        name=document.template,
+                    )
+                )
+
+    categories = _by_name(existing.category_names)
+    category_key = rules.normalized_name(sale_type.category) if sale_type.category else None
+    return ImportPlan(
+        problems=tuple(problems),
+        stages_to_reuse=tuple(stages_to_reuse),
+        stages_to_create=tuple(stages_to_create),
+        activity_types_to_reuse=_existing_among(types_used, live_types),
+        activity_types_to_create=tuple(a for k, a in file_types.items() if k not in live_types),
+        templates_to_reuse=_existing_among(templates_used, live_templates),
+        templates_to_create=tuple(t for k, t in file_templates.items() if k not in live_templates),
+        category_to_reuse=categories.get(category_key) if category_key else None,
+        category_to_create=sale_type.category if category_key and category_key not in categories else None,
+    )

@@ -1,0 +1,1 @@
+"""The ``salesguide`` commands: each imports its implementation from salesguide.cli."""

@@ -1,0 +1,5 @@
+"""salesguide guide export|import"""
+
+from salesguide.cli.guides import GuideCommand as Command
+
+__all__ = ["Command"]
