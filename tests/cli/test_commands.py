@@ -11,6 +11,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from salesguide.models import ApiToken, Role, SaleType, Stage, User
 from salesguide.services.accounts import user_for_token
@@ -117,18 +118,18 @@ def test_guide_needs_a_subcommand():
 # --- demo -------------------------------------------------------------------------------------------------
 
 
-def test_demo_loads_the_starter_guides_once(settings):
-    settings.LANGUAGE_CODE = "nl"
+def test_demo_loads_the_starter_guides_of_a_dutch_installation_once_and_says_so_in_dutch(settings):
+    settings.LANGUAGE_CODE = "nl"  # resets the active language to the installation's
 
     first, _ = run("demo")
     again, _ = run("demo")
 
     assert first.splitlines() == [
-        "Loaded the starter guide “Verkoop aan nieuwe klant”.",
-        "Loaded the starter guide “Verkoop aan bestaande klant”.",
-        "Loaded the starter guide “Lang verkoopproces”.",
+        "Standaardverkoopgids “Verkoop aan nieuwe klant” geladen.",
+        "Standaardverkoopgids “Verkoop aan bestaande klant” geladen.",
+        "Standaardverkoopgids “Lang verkoopproces” geladen.",
     ]
-    assert again.strip() == "The starter guides are already loaded."
+    assert again.strip() == "De standaardverkoopgidsen zijn al geladen."
     assert SaleType.objects.count() == 3
 
 
@@ -263,3 +264,10 @@ def test_an_exported_starter_guide_is_valid_yaml_for_the_command_line(starter_gu
     run("guide", "export", "Sale to new customer", "-o", str(target))
 
     assert yaml.safe_load(target.read_text(encoding="utf-8"))["sale_type"]["name"] == "Sale to new customer"
+
+
+def test_the_command_line_speaks_dutch_on_a_dutch_installation(settings):
+    settings.LANGUAGE_CODE = "nl"
+    with translation.override("nl"), pytest.raises(CommandError) as caught:
+        call_command("guide", "export", "Nothing like this")
+    assert str(caught.value) == "Er is geen verkooptype “Nothing like this”."

@@ -9,15 +9,8 @@ from typing import Any
 import pytest
 
 from salesguide.domain.errors import Message, ValidationFailed
-from salesguide.domain.guide_file import (
-    ExistingActivityType,
-    ExistingStage,
-    Installation,
-    at_line,
-    inspect_guide_file,
-    plan_import,
-    read_guide_file,
-)
+from salesguide.domain.guide_file import at_line, inspect_guide_file, read_guide_file
+from salesguide.domain.guide_import import ExistingActivityType, ExistingStage, Installation, plan_import
 
 DOCX_BYTES = b"PK\x03\x04 pretend this is a Word document"
 

@@ -125,7 +125,9 @@ def reordered(current: Sequence[T], new_order: Sequence[T]) -> list[T]:
     if missing or unknown:
         raise RuleViolation(
             Message(
-                gettext_noop("The new order must name every item exactly once (missing: %(missing)s; unknown: %(unknown)s)."),
+                gettext_noop(
+                    "The new order must name every item exactly once (missing: %(missing)s; unknown: %(unknown)s)."
+                ),
                 {
                     "missing": ", ".join(map(str, sorted(missing, key=str))) or "-",
                     "unknown": ", ".join(map(str, sorted(unknown, key=str))) or "-",

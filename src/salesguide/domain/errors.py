@@ -1,5 +1,5 @@
-"""Domain errors. Messages are English msgids marked with ``gettext_noop`` and translated by the adapters, which
-map each class to an HTTP status (API) or a message next to a field (web) in one place each."""
+"""Domain errors. Messages are English msgids marked with ``gettext_noop`` and translated by the adapters,
+which map each class to an HTTP status (API) or a message next to a field (web) in one place each."""
 
 from __future__ import annotations
 

@@ -52,6 +52,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or self.user_id})"
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()

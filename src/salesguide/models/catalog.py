@@ -112,6 +112,9 @@ class SaleTypeStage(models.Model):
         ordering = ["rank", "id"]
         constraints = [models.UniqueConstraint(fields=["sale_type", "stage"], name="saletypestage_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.sale_type_id}/{self.stage_id}"
+
 
 class ActivityKind(models.TextChoices):
     MEETING = "meeting", _("Meeting")

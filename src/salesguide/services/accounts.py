@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from salesguide.domain import catalog as rules
-from salesguide.domain.errors import DuplicateName, FieldProblem, Message, NotAllowed, NotFound, gettext_noop
+from salesguide.domain.errors import DuplicateName, FieldProblem, Message, NotAllowed, gettext_noop
 from salesguide.models import ApiToken, Role, User
+from salesguide.services import lists
 from salesguide.services.permissions import require_admin
 
 LANGUAGES = ("nl", "en")
@@ -63,7 +64,9 @@ def create_user_unchecked(
         problems += _password_problems(password)
     rules.raise_if_problems(problems)
     if User.objects.filter(username__iexact=username.strip()).exists():
-        raise DuplicateName(Message(gettext_noop("There is already a user named “%(name)s”."), {"name": username.strip()}))
+        raise DuplicateName(
+            Message(gettext_noop("There is already a user named “%(name)s”."), {"name": username.strip()})
+        )
     with transaction.atomic():
         user = User.objects.create_user(
             username=username.strip(), password=password, role=role, language=language, email=email,
@@ -85,7 +88,7 @@ def update_user(
     require_admin(actor)
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        raise NotFound(Message(gettext_noop("No %(what)s with id %(id)s."), {"what": "user", "id": user_id}))
+        raise lists.not_found(User, user_id)
     problems = _user_problems(_UNSET, role, language)
     if password is not _UNSET:
         problems += _password_problems(password, user)
@@ -137,7 +140,7 @@ def create_token(user: User, name: str = "") -> tuple[ApiToken, str]:
 def revoke_token(actor: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True).first()
     if token is None or (token.user_id != actor.pk and actor.role != Role.ADMIN):
-        raise NotFound(Message(gettext_noop("No %(what)s with id %(id)s."), {"what": "token", "id": token_id}))
+        raise lists.not_found(ApiToken, token_id)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     return token

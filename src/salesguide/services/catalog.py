@@ -16,7 +16,7 @@ from salesguide.services.permissions import require_admin
 _UNSET: Any = object()
 
 
-def _duplicate_from_integrity(what: str, name: str) -> DuplicateName:
+def _duplicate_from_integrity(what: Any, name: str) -> DuplicateName:
     return DuplicateName(
         Message(gettext_noop("There is already a %(what)s named “%(name)s”."), {"what": what, "name": name.strip()})
     )
@@ -50,7 +50,7 @@ def create_stage(actor: User, *, name: str, probability: int, description: str =
                 rank=lists.next_rank(Stage.objects.all()),
             )
     except IntegrityError:
-        raise _duplicate_from_integrity(str(Stage._meta.verbose_name), name) from None
+        raise _duplicate_from_integrity(Stage._meta.verbose_name, name) from None
 
 
 @transaction.atomic
@@ -77,7 +77,7 @@ def update_stage(
         with transaction.atomic():
             stage.save()
     except IntegrityError:
-        raise _duplicate_from_integrity(str(Stage._meta.verbose_name), stage.name) from None
+        raise _duplicate_from_integrity(Stage._meta.verbose_name, stage.name) from None
     return stage
 
 

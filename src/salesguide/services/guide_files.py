@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 
 from salesguide.domain import catalog as rules
 from salesguide.domain import guide_file as gf
+from salesguide.domain import guide_import as gi
 from salesguide.domain.errors import (
     DuplicateName,
     FieldProblem,
@@ -275,16 +276,16 @@ def _parse(text: str | bytes) -> tuple[Any, yaml.Node | None]:
         loader.dispose()
 
 
-def _installation() -> gf.Installation:
-    return gf.Installation(
+def _installation() -> gi.Installation:
+    return gi.Installation(
         stages=[
-            gf.ExistingStage(name, probability, description)
+            gi.ExistingStage(name, probability, description)
             for name, probability, description in Stage.objects.filter(deleted=False).values_list(
                 "name", "probability", "description"
             )
         ],
         activity_types=[
-            gf.ExistingActivityType(name, kind)
+            gi.ExistingActivityType(name, kind)
             for name, kind in ActivityType.objects.filter(deleted=False).values_list("name", "kind")
         ],
         template_names=list(DocumentTemplate.objects.filter(deleted=False).values_list("name", flat=True)),
@@ -293,7 +294,7 @@ def _installation() -> gf.Installation:
     )
 
 
-def _template_problems(guide: gf.GuideFile, plan: gf.ImportPlan) -> list[FieldProblem]:
+def _template_problems(guide: gf.GuideFile, plan: gi.ImportPlan) -> list[FieldProblem]:
     creating = {id(t) for t in plan.templates_to_create}
     problems = []
     for index, template in enumerate(guide.document_templates):
@@ -304,11 +305,11 @@ def _template_problems(guide: gf.GuideFile, plan: gf.ImportPlan) -> list[FieldPr
     return problems
 
 
-def check_guide_file(text: str | bytes) -> tuple[gf.GuideFile, gf.ImportPlan]:
+def check_guide_file(text: str | bytes) -> tuple[gf.GuideFile, gi.ImportPlan]:
     """Everything an import would do, or ValidationFailed listing every problem with its line."""
     data, root = _parse(text)
     guide, problems = gf.inspect_guide_file(data)
-    plan = gf.plan_import(guide, _installation()) if guide is not None else None
+    plan = gi.plan_import(guide, _installation()) if guide is not None else None
     if guide is not None and plan is not None:
         problems += plan.problems
         problems += _template_problems(guide, plan)
@@ -346,7 +347,7 @@ def _create_template(template: gf.GuideTemplate, rank: int) -> DocumentTemplate:
     return row
 
 
-def _write(guide: gf.GuideFile, plan: gf.ImportPlan) -> SaleType:
+def _write(guide: gf.GuideFile, plan: gi.ImportPlan) -> SaleType:
     category = None
     if plan.category_to_reuse:
         category = Category.objects.get(deleted=False, name__iexact=plan.category_to_reuse)

@@ -52,7 +52,9 @@ def _followup_problems(fields: dict[str, Any]) -> list[FieldProblem]:
         value = fields["days_offset"]
         if isinstance(value, bool) or not isinstance(value, int) or not -3650 <= value <= 3650:
             problems.append(
-                FieldProblem(("days_offset",), Message(gettext_noop("Enter a whole number of days from -3650 to 3650.")))
+                FieldProblem(
+                    ("days_offset",), Message(gettext_noop("Enter a whole number of days from -3650 to 3650."))
+                )
             )
     if "duration_minutes" in fields:
         problems += rules.non_negative_problems(fields["duration_minutes"], ("duration_minutes",), 24 * 60 * 7)

@@ -18,6 +18,13 @@ from salesguide.domain.errors import DuplicateName, Message, NotFound, gettext_n
 M = TypeVar("M", bound=models.Model)
 
 
+def not_found(model: type[models.Model], item_id: object) -> NotFound:
+    # The model's verbose name stays lazy, so it is translated into the language of whoever reads the message.
+    return NotFound(
+        Message(gettext_noop("No %(what)s with id %(id)s."), {"what": model._meta.verbose_name, "id": item_id})
+    )
+
+
 def get_item(model: type[M], item_id: int, *, include_deleted: bool = True) -> M:
     qs = model._default_manager.all()
     if not include_deleted:
@@ -25,9 +32,7 @@ def get_item(model: type[M], item_id: int, *, include_deleted: bool = True) -> M
     try:
         return qs.get(pk=item_id)
     except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
-        raise NotFound(
-            Message(gettext_noop("No %(what)s with id %(id)s."), {"what": str(model._meta.verbose_name), "id": item_id})
-        ) from None
+        raise not_found(model, item_id) from None
 
 
 def ensure_unique_name(
@@ -41,7 +46,7 @@ def ensure_unique_name(
         raise DuplicateName(
             Message(
                 gettext_noop("There is already a %(what)s named “%(name)s”."),
-                {"what": str(model._meta.verbose_name), "name": existing},
+                {"what": model._meta.verbose_name, "name": existing},
             )
         )
 

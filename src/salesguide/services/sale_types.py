@@ -134,7 +134,7 @@ def update_sale_type(actor: User, sale_type_id: int, **changes: Any) -> SaleType
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     sale_type = SaleType.objects.select_for_update().filter(pk=sale_type_id).first()
     if sale_type is None:
-        raise NotFound(Message(gettext_noop("No %(what)s with id %(id)s."), {"what": "sale type", "id": sale_type_id}))
+        raise lists.not_found(SaleType, sale_type_id)
     rules.raise_if_problems(_problems(changes))
     if "name" in changes:
         if not sale_type.deleted:
