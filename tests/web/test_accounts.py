@@ -266,7 +266,7 @@ def test_a_user_cannot_revoke_someone_elses_token(salesperson_client, admin_user
 
     response = salesperson_client.post(f"/profile/tokens/{token.pk}/revoke/", follow=True)
 
-    assert "No token with id" in response.content.decode()
+    assert "No API token with id" in response.content.decode()
     assert account_services.user_for_token(key) == admin_user
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
 
