@@ -17,10 +17,12 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request.session.get("language") or settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language() or language)
+        # override() puts the thread's previous language back afterwards, so one request's language never
+        # leaks into the next piece of work on the same thread.
+        with translation.override(language):
+            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language() or language)
         return response
 
 
@@ -33,6 +35,9 @@ class ActivateUserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "language", None):
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+            with translation.override(user.language):
+                request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+                response = self.get_response(request)
+                response.headers.setdefault("Content-Language", user.language)
+                return response
         return self.get_response(request)
