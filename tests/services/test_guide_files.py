@@ -459,3 +459,17 @@ def test_stages_shared_between_starter_guides_agree_on_probability_and_descripti
             for stage in yaml.safe_load(path.read_text(encoding="utf-8"))["stages"]:
                 value = (stage["probability"], stage["description"])
                 assert seen.setdefault(stage["name"], value) == value, (path.name, stage["name"])
+
+
+def test_a_guide_file_with_yaml_aliases_is_refused_before_it_can_expand(admin_user):
+    bomb = "\n".join(
+        ['salesguide_guide: 1', 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+        + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]" for i in range(8)]
+    )
+
+    with pytest.raises(ValidationFailed) as caught:
+        import_guide(admin_user, bomb)
+
+    [problem] = caught.value.problems
+    assert problem.message.render() == "line 2: YAML aliases (*name) are not allowed in a guide file."
+    assert SaleType.objects.count() == 0

@@ -254,7 +254,33 @@ def _duplicate_keys(node: yaml.Node | None, loc: tuple[str | int, ...] = ()) -> 
     return problems
 
 
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def _alias_problem(root: yaml.Node | None) -> list[FieldProblem]:
+    """Refuse YAML aliases (``*name``): a guide file never needs them, and nested aliases let a few lines
+    expand into billions of items (the "billion laughs")."""
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            message = Message(gettext_noop("YAML aliases (*name) are not allowed in a guide file."))
+            return [_with_line(FieldProblem((), message), node.start_mark)]
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return []
+
+
 def _parse(text: str | bytes) -> tuple[Any, yaml.Node | None]:
+    if len(text) > MAX_FILE_BYTES:
+        message = Message(
+            gettext_noop("The file is too large (at most %(max)d MB)."), {"max": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+        raise ValidationFailed([FieldProblem((), message)])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -266,6 +292,8 @@ def _parse(text: str | bytes) -> tuple[Any, yaml.Node | None]:
     try:
         # Compose once and build the data from the nodes: the nodes give each problem its line.
         root = loader.get_single_node()
+        if aliases := _alias_problem(root):
+            raise ValidationFailed(aliases)
         return (loader.construct_document(root) if root is not None else None), root
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
