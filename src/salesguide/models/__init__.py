@@ -1,6 +1,7 @@
 """Django models, one module per area. Import models from here."""
 
 from salesguide.models.accounts import ApiToken, Role, User
+from salesguide.models.activities import Activity, Document
 from salesguide.models.catalog import (
     ActivityKind,
     ActivityType,
@@ -19,8 +20,17 @@ from salesguide.models.catalog import (
     SuggestedFollowup,
     TemplateFormat,
 )
+from salesguide.models.customers import Company, Contact
+from salesguide.models.sales import Sale, SaleStatus, StageChange
 
 __all__ = [
+    "Activity",
+    "Company",
+    "Contact",
+    "Document",
+    "Sale",
+    "SaleStatus",
+    "StageChange",
     "ActivityKind",
     "ActivityType",
     "ApiToken",

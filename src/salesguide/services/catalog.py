@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import DuplicateName, FieldProblem, Message, gettext_noop
-from salesguide.models import ActivityType, Category, Competitor, Reason, Stage, User
-from salesguide.services import lists
+from salesguide.models import ActivityType, Category, Competitor, Reason, SaleTypeStage, Stage, User
+from salesguide.services import lists, sales
 from salesguide.services.permissions import require_admin
 
 _UNSET: Any = object()
@@ -84,9 +84,30 @@ def update_stage(
 @transaction.atomic
 def delete_stage(actor: User, stage_id: int) -> Stage:
     """Soft delete: guides hide the stage, records that use it keep showing its name, an admin can restore it.
-    (Moving open sales out of a deleted stage, SPEC 3.10, joins here when sales exist.)"""
+    Open sales in it move to the next remaining stage of their type (SPEC 3.10)."""
     require_admin(actor)
-    return lists.soft_delete(lists.get_item(Stage, stage_id))
+    stage = lists.get_item(Stage, stage_id)
+    if stage.deleted:
+        return stage
+    orders_before = _orders_of_types_using(stage.pk)
+    lists.soft_delete(stage)
+    sales.move_open_sales_after_stage_removal(
+        actor, list(orders_before), stage.pk, orders_before, reason=stage.name
+    )
+    return stage
+
+
+def _orders_of_types_using(stage_id: int) -> dict[int, list[int]]:
+    """For every sale type that uses the stage: its ordered live stage ids."""
+    type_ids = SaleTypeStage.objects.filter(stage_id=stage_id, removed=False).values_list("sale_type_id", flat=True)
+    orders: dict[int, list[int]] = {}
+    for sale_type_id, linked_stage_id in (
+        SaleTypeStage.objects.filter(sale_type_id__in=list(type_ids), removed=False, stage__deleted=False)
+        .order_by("sale_type_id", "rank", "id")
+        .values_list("sale_type_id", "stage_id")
+    ):
+        orders.setdefault(sale_type_id, []).append(linked_stage_id)
+    return orders
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import transaction
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import FieldProblem, Message, NotFound, gettext_noop
 from salesguide.models import Category, SaleType, SaleTypeStage, Stage, User
-from salesguide.services import lists
+from salesguide.services import lists, sales
 from salesguide.services.permissions import require_admin
 
 _UNSET: Any = object()
@@ -60,10 +60,11 @@ def active_links(sale_type: SaleType) -> list[SaleTypeStage]:
     )
 
 
-def set_stages(sale_type: SaleType, stage_ids: Sequence[int]) -> None:
+def set_stages(sale_type: SaleType, stage_ids: Sequence[int], actor: User | None = None) -> None:
     """Make ``stage_ids`` the type's ordered stages. A stage taken out keeps its link (marked removed) and its
-    suggestions, so putting it back brings them back."""
+    suggestions, so putting it back brings them back; open sales in it move on (SPEC 3.10)."""
     stages = _live_stages(stage_ids)
+    order_before = [link.stage_id for link in active_links(sale_type)] if sale_type.pk else []
     links = {link.stage_id: link for link in sale_type.links.all()}
     keep = set(stage_ids)
     for rank, stage in enumerate(stages):
@@ -73,10 +74,16 @@ def set_stages(sale_type: SaleType, stage_ids: Sequence[int]) -> None:
         elif link.rank != rank or link.removed:
             link.rank, link.removed = rank, False
             link.save(update_fields=["rank", "removed"])
+    taken_out = []
     for stage_id, link in links.items():
         if stage_id not in keep and not link.removed:
             link.removed = True
             link.save(update_fields=["removed"])
+            taken_out.append(link)
+    for link in taken_out:
+        sales.move_open_sales_after_stage_removal(
+            actor, [sale_type.pk], link.stage_id, {sale_type.pk: order_before}, reason=link.stage.name
+        )
 
 
 @transaction.atomic
@@ -149,7 +156,7 @@ def update_sale_type(actor: User, sale_type_id: int, **changes: Any) -> SaleType
     if "category_id" in changes:
         sale_type.category = _category(changes["category_id"])
     if "stage_ids" in changes:
-        set_stages(sale_type, list(changes["stage_ids"] or []))
+        set_stages(sale_type, list(changes["stage_ids"] or []), actor)
     stage_count = len(active_links(sale_type))
     has_guide = changes.get("has_guide", sale_type.has_guide)
     # Only refuse what this change asks for: a guide that is already on keeps running if a stage is deleted.

@@ -1,0 +1,105 @@
+"""Sales and their append-only history of stage changes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from salesguide.models.catalog import Competitor, Reason, SaleType, Stage
+from salesguide.models.customers import Company, Contact
+
+
+class SaleStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SOLD = "sold", _("Sold")
+    LOST = "lost", _("Lost")
+    STALLED = "stalled", _("Stalled")
+
+
+class Sale(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    sale_type = models.ForeignKey(SaleType, verbose_name=_("sale type"), on_delete=models.PROTECT)
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
+    )
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sales"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="sales"
+    )
+    description = models.TextField(_("description"), blank=True)
+    amount = models.BigIntegerField(_("amount"), default=0, help_text=_("In minor units (cents)."))
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("stage"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    probability = models.PositiveSmallIntegerField(_("probability"), default=0)
+    probability_is_manual = models.BooleanField(default=False)
+    status = models.CharField(_("status"), max_length=10, choices=SaleStatus.choices, default=SaleStatus.OPEN)
+    expected_date = models.DateField(_("expected date"), null=True, blank=True)
+    closed_date = models.DateField(_("closed date"), null=True, blank=True)
+    reason = models.ForeignKey(
+        Reason, verbose_name=_("reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    competitor = models.ForeignKey(
+        Competitor, verbose_name=_("competitor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_date = models.DateField(_("re-open date"), null=True, blank=True)
+    completed = models.BooleanField(_("completed"), default=False)
+    stage_when_closed = models.ForeignKey(
+        Stage, verbose_name=_("stage when closed"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stage_entered_at = models.DateTimeField(null=True, blank=True)
+    # Derived (SPEC 3.11), kept up to date by the activity services so lists can sort and filter on it.
+    next_activity_at = models.DateTimeField(_("next activity"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sale")
+        verbose_name_plural = _("sales")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(probability__lte=100), name="sale_probability_range"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "sale_type", "stage"], name="sale_status_type_stage_idx"),
+            models.Index(fields=["owner", "status"], name="sale_owner_status_idx"),
+            models.Index(fields=["company"], name="sale_company_idx"),
+            models.Index(fields=["expected_date"], name="sale_expected_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StageChange(models.Model):
+    """One row per change of stage, status or probability; never edited (SPEC 1, "Stage change")."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="stage_changes")
+    kind = models.CharField(max_length=20)
+    from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    probability_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    probability_after = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["sale", "at", "id"], name="stagechange_sale_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.sale_id}: {self.kind}"

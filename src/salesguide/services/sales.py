@@ -1,0 +1,425 @@
+"""Sales: the single writer of every change of stage, status and probability (SPEC 3).
+
+Whatever path a change takes — the card, the guide tab, the API, later the board or an import — it comes here,
+is decided by the pure rules in ``domain.selling``, and writes exactly one ``StageChange`` row per change.
+Edits carry the ``version`` the client read; a stale one is refused (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from salesguide.domain import selling
+from salesguide.domain.catalog import raise_if_problems
+from salesguide.domain.errors import (
+    FieldProblem,
+    Message,
+    NotAllowed,
+    StaleVersion,
+    gettext_noop,
+)
+from salesguide.models import (
+    Company,
+    Competitor,
+    Contact,
+    Reason,
+    Role,
+    Sale,
+    SaleType,
+    SaleTypeStage,
+    StageChange,
+    User,
+)
+from salesguide.services import lists
+from salesguide.services.permissions import require_user
+
+_UNSET: Any = object()
+TITLE_MAX = 200
+
+
+# --- loading, permissions, writing ---------------------------------------------------------------------------
+
+
+def stages_of(sale_type_id: int) -> list[selling.StageInfo]:
+    """The ordered live stages of a sale type, as the rules see them."""
+    rows = (
+        SaleTypeStage.objects.filter(sale_type_id=sale_type_id, removed=False, stage__deleted=False)
+        .order_by("rank", "id")
+        .values_list("stage_id", "stage__probability")
+    )
+    return [selling.StageInfo(stage_id, probability) for stage_id, probability in rows]
+
+
+def state_of(sale: Sale) -> selling.SaleState:
+    return selling.SaleState(
+        stage_id=sale.stage_id,
+        probability=sale.probability,
+        status=selling.SaleStatus(sale.status),
+        probability_is_manual=sale.probability_is_manual,
+        stage_when_closed_id=sale.stage_when_closed_id,
+        completed=sale.completed,
+    )
+
+
+def may_edit(actor: User, sale: Sale) -> bool:
+    """Salespeople see all sales but edit only their own; managers and admins edit every sale (SPEC 7)."""
+    return actor.role in (Role.ADMIN, Role.MANAGER) or sale.owner_id == actor.pk
+
+
+def require_edit(actor: User, sale: Sale) -> None:
+    require_user(actor)
+    if not may_edit(actor, sale):
+        raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can change it.")))
+
+
+def lock_sale(sale_id: int, version: int | None = None) -> Sale:
+    """The sale, locked for this transaction; ``version`` (when given) must be the one stored."""
+    sale = Sale.objects.select_for_update().filter(pk=sale_id).first()
+    if sale is None:
+        raise lists.not_found(Sale, sale_id)
+    if version is not None and version != sale.version:
+        raise StaleVersion(
+            Message(
+                gettext_noop(
+                    "Someone else changed this sale meanwhile (version %(current)d, you had %(yours)d). "
+                    "Reload it and try again."
+                ),
+                {"current": sale.version, "yours": version},
+            )
+        )
+    return sale
+
+
+def _apply(
+    sale: Sale, outcome: selling.Outcome, actor: User | None, *, reason: str = "", at: dt.datetime | None = None
+) -> None:
+    """Copy the new state onto the row and write its history row. The caller saves the sale."""
+    state, change = outcome.state, outcome.change
+    now = at or timezone.now()
+    if state.stage_id != sale.stage_id:
+        sale.stage_entered_at = now
+    sale.stage_id = state.stage_id
+    sale.probability = state.probability
+    sale.probability_is_manual = state.probability_is_manual
+    sale.status = state.status
+    sale.stage_when_closed_id = state.stage_when_closed_id
+    sale.completed = state.completed
+    if change is not None:
+        StageChange.objects.create(
+            sale=sale,
+            kind=change.kind,
+            from_stage_id=change.from_stage_id,
+            to_stage_id=change.to_stage_id,
+            from_status=change.from_status or "",
+            to_status=change.to_status,
+            probability_before=change.probability_before,
+            probability_after=change.probability_after,
+            at=now,
+            by=actor if actor is not None and actor.is_authenticated else None,
+            reason=reason[:300],
+        )
+
+
+def _save(sale: Sale) -> Sale:
+    sale.version += 1
+    sale.save()
+    return sale
+
+
+# --- validation of the editable fields ---------------------------------------------------------------------
+
+
+def _field_problems(fields: dict[str, Any]) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if "title" in fields:
+        title = fields["title"]
+        if not isinstance(title, str) or not title.strip():
+            problems.append(FieldProblem(("title",), Message(gettext_noop("A title is required."))))
+        elif len(title.strip()) > TITLE_MAX:
+            problems.append(
+                FieldProblem(("title",), Message(gettext_noop("At most %(max)d characters."), {"max": TITLE_MAX}))
+            )
+    if "amount" in fields:
+        amount = fields["amount"]
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= 10**15:
+            message = Message(gettext_noop("The amount must be a whole number of cents, 0 or more."))
+            problems.append(FieldProblem(("amount",), message))
+    if "currency" in fields:
+        currency = fields["currency"]
+        if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+            problems.append(
+                FieldProblem(("currency",), Message(gettext_noop("Use a three-letter ISO 4217 code, such as EUR.")))
+            )
+    expected = fields.get("expected_date")
+    if expected is not None and not isinstance(expected, dt.date):
+        problems.append(FieldProblem(("expected_date",), Message(gettext_noop("Enter a valid date."))))
+    if "description" in fields and not isinstance(fields["description"] or "", str):
+        problems.append(FieldProblem(("description",), Message(gettext_noop("This must be text."))))
+    return problems
+
+
+def _company(company_id: int | None) -> Company | None:
+    return None if company_id is None else lists.get_item(Company, company_id)
+
+
+def _contact(contact_id: int | None, company: Company | None) -> Contact | None:
+    if contact_id is None:
+        return None
+    contact = lists.get_item(Contact, contact_id)
+    if company is not None and contact.company_id not in (None, company.pk):
+        raise_if_problems(
+            [FieldProblem(("contact_id",), Message(gettext_noop("This contact works at another company.")))]
+        )
+    return contact
+
+
+def _owner(owner_id: int | None, actor: User) -> User:
+    if owner_id is None:
+        return actor
+    owner = User.objects.filter(pk=owner_id, is_active=True).first()
+    if owner is None:
+        raise lists.not_found(User, owner_id)
+    return owner
+
+
+def _live_sale_type(sale_type_id: int) -> SaleType:
+    return lists.get_item(SaleType, sale_type_id, include_deleted=False)
+
+
+# --- use cases -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_sale(
+    actor: User,
+    *,
+    title: str,
+    sale_type_id: int,
+    company_id: int | None = None,
+    contact_id: int | None = None,
+    owner_id: int | None = None,
+    amount: int = 0,
+    currency: str | None = None,
+    expected_date: dt.date | None = None,
+    description: str = "",
+) -> Sale:
+    """SPEC 3.1: first stage of the type, its probability, expected date today + the type's duration."""
+    require_user(actor)
+    currency = currency or settings.DEFAULT_CURRENCY
+    fields = {"title": title, "amount": amount, "currency": currency, "expected_date": expected_date,
+              "description": description}
+    raise_if_problems(_field_problems(fields))
+    sale_type = _live_sale_type(sale_type_id)
+    company = _company(company_id)
+    contact = _contact(contact_id, company)
+    if company is None and contact is not None and contact.company_id:
+        company = contact.company
+    owner = _owner(owner_id, actor)
+    if owner.pk != actor.pk and actor.role == Role.SALESPERSON:
+        raise NotAllowed(Message(gettext_noop("Only a manager can create a sale for someone else.")))
+    today = timezone.localdate()
+    outcome = selling.start(stages_of(sale_type.pk))
+    sale = Sale(
+        title=title.strip(),
+        sale_type=sale_type,
+        company=company,
+        contact=contact,
+        owner=owner,
+        amount=amount or 0,
+        currency=currency,
+        expected_date=expected_date
+        or selling.add_duration(today, sale_type.duration, sale_type.duration_unit),
+        description=description or "",
+        version=1,
+    )
+    sale.save()
+    _apply(sale, outcome, actor)
+    sale.save()
+    return sale
+
+
+@transaction.atomic
+def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> Sale:
+    """Edit any field; ``stage_id``, ``probability`` and ``sale_type_id`` go through their rules."""
+    allowed = {"title", "description", "company_id", "contact_id", "owner_id", "amount", "currency",
+               "expected_date", "stage_id", "probability", "sale_type_id"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    raise_if_problems(_field_problems(changes) + (
+        selling.probability_problems(changes["probability"]) if "probability" in changes else []
+    ))
+    for name in ("title",):
+        if name in changes:
+            sale.title = changes[name].strip()
+    for name in ("description", "amount", "currency", "expected_date"):
+        if name in changes:
+            setattr(sale, name, changes[name] if changes[name] is not None or name == "expected_date" else "")
+    if "company_id" in changes:
+        sale.company = _company(changes["company_id"])
+    if "contact_id" in changes or "company_id" in changes:
+        sale.contact = _contact(changes.get("contact_id", sale.contact_id), sale.company)
+    if "owner_id" in changes:
+        if actor.role == Role.SALESPERSON and changes["owner_id"] != sale.owner_id:
+            raise NotAllowed(Message(gettext_noop("Only a manager can hand a sale to someone else.")))
+        sale.owner = _owner(changes["owner_id"], actor)
+    if "sale_type_id" in changes and changes["sale_type_id"] != sale.sale_type_id:
+        new_type = _live_sale_type(changes["sale_type_id"])
+        _apply(sale, selling.change_sale_type(state_of(sale), stages_of(new_type.pk)), actor)
+        sale.sale_type = new_type
+    if "stage_id" in changes and changes["stage_id"] != sale.stage_id:
+        _apply(sale, selling.move_to_stage(state_of(sale), stages_of(sale.sale_type_id), changes["stage_id"],
+                                           sale.sale_type.probability_policy), actor)
+    if "probability" in changes and changes["probability"] != sale.probability:
+        _apply(sale, selling.set_probability(state_of(sale), changes["probability"]), actor)
+    return _save(sale)
+
+
+@transaction.atomic
+def move_sale_to_stage(
+    actor: User, sale_id: int, stage_id: int, *, version: int | None = None, reason: str = ""
+) -> Sale:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    outcome = selling.move_to_stage(
+        state_of(sale), stages_of(sale.sale_type_id), stage_id, sale.sale_type.probability_policy
+    )
+    if outcome.change is None:
+        return sale
+    _apply(sale, outcome, actor, reason=reason)
+    return _save(sale)
+
+
+@transaction.atomic
+def set_sale_probability(actor: User, sale_id: int, probability: int, *, version: int | None = None) -> Sale:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    _apply(sale, selling.set_probability(state_of(sale), probability), actor)
+    return _save(sale)
+
+
+@transaction.atomic
+def reset_sale_probability(actor: User, sale_id: int, *, version: int | None = None) -> Sale:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    _apply(sale, selling.reset_probability(state_of(sale), stages_of(sale.sale_type_id)), actor)
+    return _save(sale)
+
+
+def _reason(reason_id: int | None, kind: str) -> Reason | None:
+    if reason_id is None:
+        return None
+    reason = lists.get_item(Reason, reason_id, include_deleted=False)
+    if reason.kind != kind:
+        raise_if_problems([FieldProblem(("reason_id",), Message(gettext_noop("Choose a reason of the right kind.")))])
+    return reason
+
+
+def _closing_date(value: dt.date | None) -> dt.date:
+    return value or timezone.localdate()
+
+
+@transaction.atomic
+def close_sale_as_sold(
+    actor: User, sale_id: int, *, date: dt.date | None = None, reason_id: int | None = None,
+    amount: int | None = None, version: int | None = None,
+) -> Sale:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    if amount is not None:
+        raise_if_problems(_field_problems({"amount": amount}))
+        sale.amount = amount
+    reason = _reason(reason_id, "sold")
+    _apply(sale, selling.close_as_sold(state_of(sale)), actor, reason=reason.name if reason else "")
+    sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date), reason, None, None
+    return _save(sale)
+
+
+@transaction.atomic
+def close_sale_as_lost(
+    actor: User, sale_id: int, *, date: dt.date | None = None, reason_id: int | None = None,
+    competitor_id: int | None = None, version: int | None = None,
+) -> Sale:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    reason = _reason(reason_id, "lost")
+    competitor = None if competitor_id is None else lists.get_item(Competitor, competitor_id, include_deleted=False)
+    _apply(sale, selling.close_as_lost(state_of(sale)), actor, reason=reason.name if reason else "")
+    sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date), reason, competitor, None
+    return _save(sale)
+
+
+@transaction.atomic
+def stall_sale(
+    actor: User, sale_id: int, *, reopen_date: dt.date, reason_id: int | None = None, version: int | None = None
+) -> Sale:
+    """Stalled until ``reopen_date``. The follow-up on that date is proposed by the caller (activities)."""
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    reason = _reason(reason_id, "stalled")
+    _apply(sale, selling.stall(state_of(sale), reopen_date, timezone.localdate()), actor,
+           reason=reason.name if reason else "")
+    sale.reopen_date, sale.reason, sale.closed_date = reopen_date, reason, None
+    return _save(sale)
+
+
+@transaction.atomic
+def reopen_sale(actor: User, sale_id: int, *, version: int | None = None) -> Sale:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    outcome = selling.reopen(state_of(sale), stages_of(sale.sale_type_id), sale.sale_type.probability_policy)
+    _apply(sale, outcome, actor)
+    sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = None, None, None, None
+    return _save(sale)
+
+
+@transaction.atomic
+def complete_sale(actor: User, sale_id: int, *, completed: bool = True, version: int | None = None) -> Sale:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    sale.completed = selling.set_completed(state_of(sale), completed).completed
+    return _save(sale)
+
+
+@transaction.atomic
+def change_sale_type(actor: User, sale_id: int, sale_type_id: int, *, version: int | None = None) -> Sale:
+    """SPEC 3.9: the old guide is hidden, every created activity and document is kept."""
+    return update_sale(actor, sale_id, version=version if version is not None else lock_sale(sale_id).version,
+                       sale_type_id=sale_type_id)
+
+
+@transaction.atomic
+def delete_sale(actor: User, sale_id: int, *, version: int | None = None) -> None:
+    sale = lock_sale(sale_id, version)
+    require_edit(actor, sale)
+    sale.delete()
+
+
+def move_open_sales_after_stage_removal(
+    actor: User | None, sale_type_ids: Sequence[int], stage_id: int, orders_before: dict[int, list[int]],
+    reason: str,
+) -> int:
+    """SPEC 3.10: open sales in a stage that was deleted or taken out of their type move to the next remaining
+    stage of their type (or the previous one if it was the last), each with a stage-change row saying why.
+    Called inside the configuration service's transaction. Returns how many sales moved."""
+    moved = 0
+    for sale_type_id in sale_type_ids:
+        stages_after = stages_of(sale_type_id)
+        target = selling.stage_after_removal(
+            orders_before.get(sale_type_id, []), stage_id, [s.id for s in stages_after]
+        )
+        for sale in Sale.objects.select_for_update().filter(
+            sale_type_id=sale_type_id, stage_id=stage_id, status=selling.SaleStatus.OPEN
+        ):
+            _apply(sale, selling.move_after_removal(state_of(sale), stages_after, target), actor, reason=reason)
+            _save(sale)
+            moved += 1
+    return moved
