@@ -206,14 +206,17 @@ def stage_after_removal(order_before: Sequence[int], removed_stage_id: int, rema
     return remaining[0]
 
 
-def move_after_removal(state: SaleState, stages_after: Sequence[StageInfo], to_stage_id: int | None) -> Outcome:
-    """The move that SPEC 3.10 makes for an open sale whose stage went away."""
+def move_after_removal(
+    state: SaleState, stages_after: Sequence[StageInfo], to_stage_id: int | None, policy: ProbabilityPolicy | str
+) -> Outcome:
+    """The move that SPEC 3.10 makes for an open sale whose stage went away: like any stage change, it follows
+    the probability policy. With no stage left the sale keeps its probability."""
     if to_stage_id is None:
         after = replace(state, stage_id=None)
     else:
         stage = _stage(stages_after, to_stage_id)
-        probability = state.probability if state.probability_is_manual else stage.probability
-        after = replace(state, stage_id=stage.id, probability=probability)
+        probability, manual = _probability_on_entering(state, stage, policy)
+        after = replace(state, stage_id=stage.id, probability=probability, probability_is_manual=manual)
     return Outcome(after, _change(ChangeKind.STAGE_REMOVED, state, after))
 
 
@@ -223,21 +226,27 @@ def move_after_removal(state: SaleState, stages_after: Sequence[StageInfo], to_s
 def close_as_sold(state: SaleState) -> Outcome:
     """Sold: probability 100, remembering the stage the sale was in (SPEC 3.8)."""
     _require_open(state)
-    after = replace(state, status=SaleStatus.SOLD, probability=100, stage_when_closed_id=state.stage_id)
+    # 100 is the outcome, not the user's estimate: a reopened sale takes its stage's probability again.
+    after = replace(
+        state, status=SaleStatus.SOLD, probability=100, probability_is_manual=False, stage_when_closed_id=state.stage_id
+    )
     return Outcome(after, _change(ChangeKind.SOLD, state, after))
 
 
 def close_as_lost(state: SaleState) -> Outcome:
     """Lost: probability 0, remembering the stage the sale was in."""
     _require_open(state)
-    after = replace(state, status=SaleStatus.LOST, probability=0, stage_when_closed_id=state.stage_id)
+    after = replace(
+        state, status=SaleStatus.LOST, probability=0, probability_is_manual=False, stage_when_closed_id=state.stage_id
+    )
     return Outcome(after, _change(ChangeKind.LOST, state, after))
 
 
 def stall(state: SaleState, reopen_date: object, today: dt.date) -> Outcome:
     """Stalled: put aside until a re-open date, which must lie after today."""
     _require_open(state)
-    if not isinstance(reopen_date, dt.date) or reopen_date <= today:
+    # A datetime is a date too, but cannot be compared with one.
+    if not isinstance(reopen_date, dt.date) or isinstance(reopen_date, dt.datetime) or reopen_date <= today:
         raise ValidationFailed(
             [FieldProblem(("reopen_date",), Message(gettext_noop("Choose a re-open date after today.")))]
         )

@@ -419,7 +419,9 @@ def move_open_sales_after_stage_removal(
         for sale in Sale.objects.select_for_update().filter(
             sale_type_id=sale_type_id, stage_id=stage_id, status=selling.SaleStatus.OPEN
         ):
-            _apply(sale, selling.move_after_removal(state_of(sale), stages_after, target), actor, reason=reason)
+            policy = SaleType.objects.values_list("probability_policy", flat=True).get(pk=sale_type_id)
+            outcome = selling.move_after_removal(state_of(sale), stages_after, target, policy)
+            _apply(sale, outcome, actor, reason=reason)
             _save(sale)
             moved += 1
     return moved
