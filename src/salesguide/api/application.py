@@ -8,7 +8,20 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from salesguide.api import guides, health, lists, sale_types, stages, templates, users
+from salesguide.api import (
+    activities,
+    customers,
+    documents,
+    guides,
+    health,
+    lists,
+    sale_guide,
+    sale_types,
+    sales,
+    stages,
+    templates,
+    users,
+)
 from salesguide.api.auth import BearerToken, PerUserThrottle, Session
 from salesguide.api.docs import LocalSwagger
 from salesguide.api.errors import in_request_language, install_handlers
@@ -47,5 +60,7 @@ api = SalesguideAPI(
 install_handlers(api)
 api.add_decorator(in_request_language)
 
-for module in (health, stages, lists, templates, sale_types, guides, users):
+for module in (health, stages, lists, templates, sale_types, guides, users, customers):
+    api.add_router("", module.router)
+for module in (sales, sale_guide, activities, documents):
     api.add_router("", module.router)

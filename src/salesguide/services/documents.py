@@ -44,7 +44,11 @@ def _sale(sale_id: int) -> Sale:
 def _suggestion_on_sale(sale: Sale, suggestion_id: int) -> SuggestedDocument:
     suggestion = (
         SuggestedDocument.objects.select_related("template")
-        .filter(pk=suggestion_id, deleted=False, link__sale_type_id=sale.sale_type_id, link__removed=False)
+        .filter(
+            pk=suggestion_id, deleted=False, link__sale_type_id=sale.sale_type_id, link__removed=False,
+            # A suggestion of a deleted stage is no longer part of the guide, like one of a removed stage.
+            link__stage__deleted=False,
+        )
         .first()
     )
     if suggestion is None:

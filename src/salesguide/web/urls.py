@@ -4,4 +4,7 @@ urlpatterns = [
     path("", include("salesguide.web.accounts.urls")),
     path("settings/", include("salesguide.web.catalog.urls")),
     path("settings/guides/", include("salesguide.web.guides.urls")),
+    path("sales/", include("salesguide.web.sales.urls")),
+    path("activities/", include("salesguide.web.activities.urls")),
+    path("", include("salesguide.web.customers.urls")),
 ]

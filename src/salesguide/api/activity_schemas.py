@@ -1,0 +1,133 @@
+"""Request and response bodies for activities (follow-ups) and documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from salesguide.api.fields import Minutes, MinutesPatch, RefId, Text
+from salesguide.api.paging import PageParams
+from salesguide.api.sales_schemas import (
+    DescriptionPatch,
+    Moment,
+    MomentPatch,
+    NullableRefId,
+    OptionalDay,
+    RefIdPatch,
+    Title,
+    TitlePatch,
+)
+from salesguide.api.schemas import InSchema
+
+# --- activities ------------------------------------------------------------------------------------------------
+
+
+class ActivityListParams(PageParams):
+    # ``from`` is a Python keyword, so the field has another name and the parameter its alias.
+    model_config = ConfigDict(populate_by_name=True)
+
+    sale: RefId | None = Field(None, description="Only the activities of this sale.")
+    owner: RefId | None = Field(None, description="Only the activities of this user.")
+    completed: bool | None = Field(None, description="true: only completed ones; false: only open ones.")
+    starts_from: OptionalDay = Field(None, alias="from", description="Starting on or after this day (local time).")
+    starts_to: OptionalDay = Field(None, alias="to", description="Starting on or before this day (local time).")
+
+
+class ActivityIn(InSchema):
+    activity_type_id: RefId
+    title: Title
+    start: Moment
+    duration_minutes: Minutes | None = Field(None, description="Leave out for the activity type's default.")
+    text: Text = ""
+    owner_id: NullableRefId = Field(None, description="Leave out for yourself.")
+    sale_id: NullableRefId = None
+    company_id: NullableRefId = Field(None, description="Leave out for the sale's company.")
+    contact_id: NullableRefId = Field(None, description="Leave out for the sale's contact.")
+
+
+class ActivityPatch(InSchema):
+    activity_type_id: RefIdPatch = None
+    title: TitlePatch = None
+    text: DescriptionPatch = None
+    start: MomentPatch = None
+    duration_minutes: MinutesPatch = None
+    owner_id: RefIdPatch = None
+    contact_id: NullableRefId = None
+
+
+class ActivityOut(Schema):
+    id: int
+    activity_type_id: int
+    activity_type_name: str
+    title: str
+    text: str
+    start: dt.datetime
+    duration_minutes: int
+    owner_id: int
+    sale_id: int | None
+    company_id: int | None
+    contact_id: int | None
+    completed: bool
+    completed_at: dt.datetime | None
+    suggested_followup_id: int | None = Field(description="The guide suggestion it was created from, if any.")
+    overdue: bool = Field(description="Not completed and its start has passed.")
+
+
+class ActivityListOut(Schema):
+    items: list[ActivityOut]
+    next: str | None
+
+
+class NextSuggestionOut(Schema):
+    suggestion_id: int
+    name: str
+    start: dt.datetime
+    activity_type_id: int
+    duration_minutes: int
+    text: str
+
+
+class AdvanceOfferOut(Schema):
+    to_stage_id: int
+
+
+class CompletionOut(Schema):
+    activity: ActivityOut
+    next_suggestion: NextSuggestionOut | None = Field(
+        description="The next follow-up of the guide to offer (create it with POST "
+        "/sales/{id}/guide/followups/{suggestion_id}); null when there is none or it was created directly."
+    )
+    created_activity: ActivityOut | None = Field(
+        description="The next follow-up, created directly because you chose not to be asked."
+    )
+    offer_advance: AdvanceOfferOut | None = Field(
+        description="Every item of the current stage is done: offer moving the sale to this stage."
+    )
+
+
+# --- documents -------------------------------------------------------------------------------------------------
+
+
+class DocumentListParams(PageParams):
+    sale: RefId | None = Field(None, description="Only the documents of this sale.")
+
+
+class DocumentOut(Schema):
+    id: int
+    template_id: int
+    template_name: str
+    subject: str
+    our_reference: str
+    sale_id: int | None
+    company_id: int | None
+    contact_id: int | None
+    owner_id: int
+    suggested_document_id: int | None
+    created_at: dt.datetime
+
+
+class DocumentListOut(Schema):
+    items: list[DocumentOut]
+    next: str | None

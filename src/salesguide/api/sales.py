@@ -1,0 +1,291 @@
+"""Sales: list, create, change (with the ``version`` read), delete, move between stages, close, stall, reopen,
+complete, and the history of stage changes.
+
+Everyone reads every sale; salespeople change only their own (the services answer 403 otherwise).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from ninja import Query, Router
+
+from salesguide.api.auth import actor
+from salesguide.api.errors import BODY, QUERY, READ, WRITE, responses
+from salesguide.api.fields import PathId
+from salesguide.api.paging import PageParams
+from salesguide.api.sales_schemas import (
+    CompleteSaleIn,
+    DeleteParams,
+    HistoryOut,
+    LostIn,
+    SaleIn,
+    SaleListOut,
+    SaleListParams,
+    SaleOut,
+    SalePatch,
+    SoldIn,
+    StageMoveIn,
+    StalledOut,
+    StallIn,
+    VersionIn,
+)
+from salesguide.models import Sale, StageChange
+from salesguide.queries import sales as queries
+from salesguide.services import lists
+from salesguide.services import sales as service
+
+router = Router(tags=["Sales"])
+
+# The hour a proposed follow-up on a re-open date starts, in the installation's time zone.
+REOPEN_FOLLOWUP_HOUR = dt.time(9, 0)
+
+
+def local(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored (UTC) time in the installation's time zone, so clients see the offset people live in."""
+    return None if moment is None else timezone.localtime(moment, timezone.get_default_timezone())
+
+
+def sale_out(sale: Sale) -> dict[str, Any]:
+    """Reads ``sale.stage`` and ``sale.company``: load the sale with them (``queries.sales``)."""
+    stage, company = sale.stage, sale.company
+    next_activity = local(sale.next_activity_at)
+    return {
+        "id": sale.pk,
+        "title": sale.title,
+        "description": sale.description,
+        "sale_type_id": sale.sale_type_id,
+        "company_id": sale.company_id,
+        "company_name": company.name if company is not None else None,
+        "contact_id": sale.contact_id,
+        "owner_id": sale.owner_id,
+        "amount": sale.amount,
+        "currency": sale.currency,
+        "stage_id": sale.stage_id,
+        "stage_name": stage.name if stage is not None else None,
+        "stage_probability": stage.probability if stage is not None else None,
+        "probability": sale.probability,
+        "probability_is_manual": sale.probability_is_manual,
+        "status": sale.status,
+        "expected_date": sale.expected_date,
+        "closed_date": sale.closed_date,
+        "reason_id": sale.reason_id,
+        "competitor_id": sale.competitor_id,
+        "reopen_date": sale.reopen_date,
+        "completed": sale.completed,
+        "stage_when_closed_id": sale.stage_when_closed_id,
+        "next_activity_date": next_activity.date() if next_activity is not None else None,
+        "version": sale.version,
+        "created_at": local(sale.created_at),
+    }
+
+
+def load_sale(sale_id: int) -> dict[str, Any]:
+    sale = queries.sale_card(sale_id)
+    if sale is None:
+        raise lists.not_found(Sale, sale_id)
+    return sale_out(sale)
+
+
+def _history_row(change: StageChange) -> dict[str, Any]:
+    by = change.by
+    return {
+        "id": change.pk,
+        "kind": change.kind,
+        "from_stage_id": change.from_stage_id,
+        "from_stage_name": change.from_stage.name if change.from_stage is not None else None,
+        "to_stage_id": change.to_stage_id,
+        "to_stage_name": change.to_stage.name if change.to_stage is not None else None,
+        "from_status": change.from_status or None,
+        "to_status": change.to_status,
+        "probability_before": change.probability_before,
+        "probability_after": change.probability_after,
+        "at": local(change.at),
+        "by_id": change.by_id,
+        "by_name": (by.get_full_name() or by.username) if by is not None else None,
+        "reason": change.reason,
+    }
+
+
+def _proposed_reopen_followup(sale: dict[str, Any], reopen_date: dt.date) -> dict[str, Any] | None:
+    activity_type = queries.followup_activity_type()
+    if activity_type is None:
+        return None
+    start = timezone.make_aware(dt.datetime.combine(reopen_date, REOPEN_FOLLOWUP_HOUR), timezone.get_default_timezone())
+    return {
+        "activity_type_id": activity_type.pk,
+        "title": gettext("Re-open: %(title)s") % {"title": sale["title"]},
+        "start": start,
+        "duration_minutes": activity_type.default_duration_minutes,
+    }
+
+
+# --- the sales --------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sales",
+    response=responses({200: SaleListOut}, *READ, *QUERY),
+    summary="List sales, newest first",
+    description="Filters combine: `sale_type`, `stage`, `status`, `owner`, `company`, and `q` (part of the title).",
+)
+def list_sales(request: HttpRequest, params: Query[SaleListParams]) -> dict[str, Any]:
+    filters = queries.SaleFilters(
+        sale_type_id=params.sale_type, stage_id=params.stage, status=params.status, owner_id=params.owner,
+        company_id=params.company, q=params.q,
+    )
+    result = queries.sale_page(filters, limit=params.limit, after=params.after)
+    return {"items": [sale_out(sale) for sale in result.items], "next": result.next}
+
+
+@router.post(
+    "/sales",
+    response=responses({201: SaleOut}, *WRITE, *BODY, 404),
+    summary="Add a sale",
+    description=(
+        "The sale starts in the first stage of its type with that stage's probability; the expected date "
+        "defaults to today plus the type's duration. An unknown sale type, company, contact or owner answers 404."
+    ),
+)
+def create_sale(request: HttpRequest, payload: SaleIn) -> tuple[int, dict[str, Any]]:
+    sale = service.create_sale(actor(request), **payload.model_dump())
+    return 201, load_sale(sale.pk)
+
+
+@router.get("/sales/{int:id}", response=responses({200: SaleOut}, *READ, 404), summary="One sale")
+def get_sale(request: HttpRequest, id: PathId) -> dict[str, Any]:
+    return load_sale(id)
+
+
+@router.patch(
+    "/sales/{int:id}",
+    response=responses({200: SaleOut}, *WRITE, *BODY, 404, 409),
+    summary="Change a sale",
+    description=(
+        "Send the `version` you read and only the fields to change. If someone changed the sale meanwhile the "
+        "answer is 409 and nothing changes. `stage_id` moves the sale (a stage-change row, the stage's "
+        "probability); `sale_type_id` moves it to the first stage of the new type, keeping its activities and "
+        "documents."
+    ),
+)
+def update_sale(request: HttpRequest, id: PathId, payload: SalePatch) -> dict[str, Any]:
+    changes = payload.model_dump(exclude_unset=True)
+    version = changes.pop("version")
+    service.update_sale(actor(request), id, version=version, **changes)
+    return load_sale(id)
+
+
+@router.delete(
+    "/sales/{int:id}",
+    response=responses({204: None}, *WRITE, *QUERY, 404, 409),
+    summary="Delete a sale",
+    description="With its activities, documents and history. `?version=` guards against deleting a changed sale.",
+)
+def delete_sale(request: HttpRequest, id: PathId, params: Query[DeleteParams]) -> tuple[int, None]:
+    service.delete_sale(actor(request), id, version=params.version)
+    return 204, None
+
+
+# --- stage and status --------------------------------------------------------------------------------------------
+
+_CHANGE = responses({200: SaleOut}, *WRITE, *BODY, 404, 409)
+
+
+@router.post(
+    "/sales/{int:id}/stage",
+    response=_CHANGE,
+    summary="Move a sale to a stage",
+    description=(
+        "Forwards, backwards or skipping stages; the probability becomes the new stage's. Only an open sale "
+        "moves, and only to a stage of its type (else 422)."
+    ),
+)
+def move_sale_to_stage(request: HttpRequest, id: PathId, payload: StageMoveIn) -> dict[str, Any]:
+    service.move_sale_to_stage(actor(request), id, payload.stage_id, version=payload.version)
+    return load_sale(id)
+
+
+@router.post(
+    "/sales/{int:id}/sold",
+    response=_CHANGE,
+    summary="Close a sale as sold",
+    description="Probability 100; the stage it was in is kept as `stage_when_closed_id`. Only an open sale.",
+)
+def close_sale_as_sold(request: HttpRequest, id: PathId, payload: SoldIn | None = None) -> dict[str, Any]:
+    body = payload or SoldIn.model_validate({})
+    service.close_sale_as_sold(
+        actor(request), id, date=body.date, reason_id=body.reason_id, amount=body.amount, version=body.version
+    )
+    return load_sale(id)
+
+
+@router.post(
+    "/sales/{int:id}/lost",
+    response=_CHANGE,
+    summary="Close a sale as lost",
+    description="Probability 0; the stage it was in is kept as `stage_when_closed_id`. Only an open sale.",
+)
+def close_sale_as_lost(request: HttpRequest, id: PathId, payload: LostIn | None = None) -> dict[str, Any]:
+    body = payload or LostIn.model_validate({})
+    service.close_sale_as_lost(
+        actor(request), id, date=body.date, reason_id=body.reason_id, competitor_id=body.competitor_id,
+        version=body.version,
+    )
+    return load_sale(id)
+
+
+@router.post(
+    "/sales/{int:id}/stall",
+    response=responses({200: StalledOut}, *WRITE, *BODY, 404, 409),
+    summary="Stall a sale until a re-open date",
+    description=(
+        "The answer proposes a follow-up on the re-open date at 09:00 (not created: send it to POST "
+        "/activities with the sale's id to plan it)."
+    ),
+)
+def stall_sale(request: HttpRequest, id: PathId, payload: StallIn) -> dict[str, Any]:
+    service.stall_sale(
+        actor(request), id, reopen_date=payload.reopen_date, reason_id=payload.reason_id, version=payload.version
+    )
+    sale = load_sale(id)
+    return {"sale": sale, "proposed_activity": _proposed_reopen_followup(sale, payload.reopen_date)}
+
+
+@router.post(
+    "/sales/{int:id}/reopen",
+    response=_CHANGE,
+    summary="Reopen a sold, lost or stalled sale",
+    description="It returns to open in the stage it was in, with that stage's probability.",
+)
+def reopen_sale(request: HttpRequest, id: PathId, payload: VersionIn | None = None) -> dict[str, Any]:
+    service.reopen_sale(actor(request), id, version=(payload or VersionIn.model_validate({})).version)
+    return load_sale(id)
+
+
+@router.post(
+    "/sales/{int:id}/complete",
+    response=_CHANGE,
+    summary="Mark a sold or lost sale completed",
+    description="Only a sold or lost sale can be completed (else 422). `completed: false` unticks it.",
+)
+def complete_sale(request: HttpRequest, id: PathId, payload: CompleteSaleIn | None = None) -> dict[str, Any]:
+    body = payload or CompleteSaleIn.model_validate({})
+    service.complete_sale(actor(request), id, completed=body.completed, version=body.version)
+    return load_sale(id)
+
+
+@router.get(
+    "/sales/{int:id}/history",
+    response=responses({200: HistoryOut}, *READ, *QUERY, 404),
+    summary="The stage changes of a sale, oldest first",
+    description="One row per change of stage, status or probability, with who made it and why.",
+)
+def sale_history(request: HttpRequest, id: PathId, params: Query[PageParams]) -> dict[str, Any]:
+    if not queries.sale_exists(id):
+        raise lists.not_found(Sale, id)
+    result = queries.history_page(id, limit=params.limit, after=params.after)
+    return {"items": [_history_row(change) for change in result.items], "next": result.next}

@@ -1,0 +1,336 @@
+"""Request and response bodies for sales, the guide of a sale and its history (``XIn`` create, ``XPatch``
+change, ``XOut`` answer).
+
+Dates are ``YYYY-MM-DD``; times are ISO 8601 and answered with the installation's offset. A time sent without
+an offset is read in the installation's time zone. Both stay between the years 1900 and 2999: a time outside
+them is a typing error, and the database cannot convert the extremes to UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from salesguide.api.fields import MAX_ID, Line, MinutesPatch, NotNull, RefId, ShortText, Text
+from salesguide.api.paging import PageParams
+from salesguide.api.schemas import InSchema
+from salesguide.domain.errors import gettext_noop
+
+SaleStatus = Literal["open", "sold", "lost", "stalled"]
+StageState = Literal["completed", "current", "future"]
+
+_FIRST_YEAR, _LAST_YEAR = 1900, 2999
+
+
+def _parse_date(value: object) -> object:
+    # Our own parsing, so that a wrong date gets one clear, translated message instead of pydantic's.
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise PydanticCustomError("salesguide_date", gettext_noop("Enter a date such as 2031-01-31."))
+
+
+def _parse_time(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if isinstance(value, dt.datetime):
+        return value
+    raise PydanticCustomError(
+        "salesguide_time", gettext_noop("Enter a date and time such as 2031-01-31T09:30:00+01:00.")
+    )
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+        raise PydanticCustomError("salesguide_date", gettext_noop("Enter a date between the years 1900 and 2999."))
+    return value
+
+
+def _aware_time_in_range(value: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+        raise PydanticCustomError("salesguide_date", gettext_noop("Enter a date between the years 1900 and 2999."))
+    return value
+
+
+_DATE_SCHEMA = {"type": "string", "format": "date"}
+_TIME_SCHEMA = {"type": "string", "format": "date-time"}
+
+Day = Annotated[dt.date, BeforeValidator(_parse_date), AfterValidator(_date_in_range), WithJsonSchema(_DATE_SCHEMA)]
+OptionalDay = Annotated[Day | None, WithJsonSchema({"anyOf": [_DATE_SCHEMA, {"type": "null"}]})]
+Moment = Annotated[
+    dt.datetime, BeforeValidator(_parse_time), AfterValidator(_aware_time_in_range), WithJsonSchema(_TIME_SCHEMA)
+]
+MomentPatch = Annotated[Moment | None, NotNull, WithJsonSchema(_TIME_SCHEMA)]
+
+_ID_SCHEMA = {"type": "integer", "minimum": 1}
+_NULLABLE_ID_SCHEMA = {"anyOf": [_ID_SCHEMA, {"type": "null"}]}
+RefIdPatch = Annotated[RefId | None, NotNull, WithJsonSchema(_ID_SCHEMA)]
+NullableRefId = Annotated[RefId | None, WithJsonSchema(_NULLABLE_ID_SCHEMA)]
+Version = Annotated[int, Field(ge=1, le=MAX_ID)]
+OptionalVersion = Annotated[Version | None, WithJsonSchema({"anyOf": [_ID_SCHEMA, {"type": "null"}]})]
+
+_TITLE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 200}
+_AMOUNT_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 10**15}
+_CURRENCY_SCHEMA = {"type": "string", "minLength": 3, "maxLength": 3, "pattern": "^[A-Z]{3}$"}
+Title = Annotated[ShortText, WithJsonSchema(_TITLE_SCHEMA)]
+TitlePatch = Annotated[ShortText | None, NotNull, WithJsonSchema(_TITLE_SCHEMA)]
+Amount = Annotated[int, WithJsonSchema(_AMOUNT_SCHEMA)]
+AmountPatch = Annotated[int | None, NotNull, WithJsonSchema(_AMOUNT_SCHEMA)]
+OptionalAmount = Annotated[int | None, WithJsonSchema({"anyOf": [_AMOUNT_SCHEMA, {"type": "null"}]})]
+Currency = Annotated[ShortText, WithJsonSchema(_CURRENCY_SCHEMA)]
+CurrencyPatch = Annotated[ShortText | None, NotNull, WithJsonSchema(_CURRENCY_SCHEMA)]
+DescriptionPatch = Annotated[Text | None, NotNull, WithJsonSchema({"type": "string", "maxLength": 20_000})]
+_PROBABILITY_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 100}
+ProbabilityPatch = Annotated[int | None, NotNull, WithJsonSchema(_PROBABILITY_SCHEMA)]
+
+
+# --- sales -----------------------------------------------------------------------------------------------------
+
+
+class SaleListParams(PageParams):
+    sale_type: RefId | None = Field(None, description="Only sales of this sale type.")
+    stage: RefId | None = Field(None, description="Only sales in this stage.")
+    status: SaleStatus | None = Field(None, description="Only sales with this status.")
+    owner: RefId | None = Field(None, description="Only the sales of this user.")
+    company: RefId | None = Field(None, description="Only the sales of this company.")
+    q: Line | None = Field(None, description="Part of the title, in any case.")
+
+
+class SaleIn(InSchema):
+    title: Title
+    sale_type_id: RefId
+    company_id: NullableRefId = None
+    contact_id: NullableRefId = Field(None, description="When given without a company: the contact's company.")
+    owner_id: NullableRefId = Field(None, description="Leave out for yourself; only managers choose someone else.")
+    amount: Amount = Field(0, description="In minor units (cents).")
+    currency: Currency | None = Field(None, description="ISO 4217; leave out for the installation's currency.")
+    expected_date: OptionalDay = Field(None, description="Leave out for today plus the sale type's duration.")
+    description: Text = ""
+
+
+class SalePatch(InSchema):
+    version: Version = Field(description="The `version` you read; if the sale changed since, the answer is 409.")
+    title: TitlePatch = None
+    description: DescriptionPatch = None
+    company_id: NullableRefId = None
+    contact_id: NullableRefId = None
+    owner_id: RefIdPatch = None
+    amount: AmountPatch = None
+    currency: CurrencyPatch = None
+    expected_date: OptionalDay = None
+    stage_id: RefIdPatch = Field(None, description="Moves the sale (the stage-change rules apply).")
+    probability: ProbabilityPatch = Field(None, description="The sale's own probability, over the stage's.")
+    sale_type_id: RefIdPatch = Field(None, description="Moves the sale to the first stage of the new type.")
+
+
+class SaleOut(Schema):
+    id: int
+    title: str
+    description: str
+    sale_type_id: int
+    company_id: int | None
+    company_name: str | None
+    contact_id: int | None
+    owner_id: int
+    amount: int = Field(description="In minor units (cents).")
+    currency: str
+    stage_id: int | None
+    stage_name: str | None
+    stage_probability: int | None = Field(description="The probability of the sale's stage.")
+    probability: int = Field(description="The sale's own probability.")
+    probability_is_manual: bool
+    status: SaleStatus
+    expected_date: dt.date | None
+    closed_date: dt.date | None
+    reason_id: int | None
+    competitor_id: int | None
+    reopen_date: dt.date | None
+    completed: bool
+    stage_when_closed_id: int | None
+    next_activity_date: dt.date | None = Field(description="The day of the earliest activity not completed.")
+    version: int
+    created_at: dt.datetime
+
+
+class SaleListOut(Schema):
+    items: list[SaleOut]
+    next: str | None
+
+
+class DeleteParams(Schema):
+    version: Version | None = Field(None, description="When given, a sale changed since answers 409.")
+
+
+class VersionIn(InSchema):
+    version: OptionalVersion = Field(None, description="The `version` you read; a stale one answers 409.")
+
+
+class StageMoveIn(VersionIn):
+    stage_id: RefId
+
+
+class SoldIn(VersionIn):
+    date: OptionalDay = Field(None, description="Leave out for today.")
+    reason_id: NullableRefId = Field(None, description="A reason of kind `sold`.")
+    amount: OptionalAmount = Field(None, description="The final amount in minor units; leave out to keep it.")
+
+
+class LostIn(VersionIn):
+    date: OptionalDay = Field(None, description="Leave out for today.")
+    reason_id: NullableRefId = Field(None, description="A reason of kind `lost`.")
+    competitor_id: NullableRefId = Field(None, description="Who won it.")
+
+
+class StallIn(VersionIn):
+    reopen_date: Day = Field(description="After today.")
+    reason_id: NullableRefId = Field(None, description="A reason of kind `stalled`.")
+
+
+class CompleteSaleIn(VersionIn):
+    completed: bool = Field(True, description="False unticks it again.")
+
+
+class ProposedActivityOut(Schema):
+    activity_type_id: int
+    title: str
+    start: dt.datetime
+    duration_minutes: int
+
+
+class StalledOut(Schema):
+    sale: SaleOut
+    proposed_activity: ProposedActivityOut | None = Field(
+        description="A follow-up on the re-open date to create with POST /activities; not created yet. Null when "
+        "there are no activity types."
+    )
+
+
+class HistoryRowOut(Schema):
+    id: int
+    kind: str = Field(description="created, stage, probability, sold, lost, stalled, reopened, sale_type or "
+                                  "stage_removed.")
+    from_stage_id: int | None
+    from_stage_name: str | None
+    to_stage_id: int | None
+    to_stage_name: str | None
+    from_status: SaleStatus | None
+    to_status: SaleStatus
+    probability_before: int | None
+    probability_after: int
+    at: dt.datetime
+    by_id: int | None
+    by_name: str | None
+    reason: str
+
+
+class HistoryOut(Schema):
+    items: list[HistoryRowOut]
+    next: str | None
+
+
+# --- the guide of a sale ------------------------------------------------------------------------------------------
+
+
+class SaleGuideActivityOut(Schema):
+    id: int
+    title: str
+    start: dt.datetime
+    completed: bool
+    owner_id: int
+
+
+class SaleGuideFollowupOut(Schema):
+    suggestion_id: int
+    name: str
+    purpose: str
+    activity_type_id: int
+    activity_type_name: str
+    auto_suggest: bool
+    done: bool = Field(description="Created, and everything created from it completed.")
+    activities: list[SaleGuideActivityOut]
+
+
+class SaleGuideDocumentItemOut(Schema):
+    id: int
+    subject: str
+    created_at: dt.datetime
+
+
+class SaleGuideDocumentOut(Schema):
+    suggestion_id: int
+    name: str
+    purpose: str
+    template_id: int
+    template_name: str
+    documents: list[SaleGuideDocumentItemOut]
+
+
+class SaleGuideStageOut(Schema):
+    stage_id: int
+    name: str
+    probability: int
+    description: str
+    state: StageState
+    done: int
+    total: int
+    followups: list[SaleGuideFollowupOut]
+    documents: list[SaleGuideDocumentOut]
+
+
+class SaleGuideOut(Schema):
+    sale_id: int
+    has_guide: bool = Field(description="False when the sale type has no guide (or fewer than two stages).")
+    auto_advance: bool
+    current_stage_id: int | None
+    stages: list[SaleGuideStageOut]
+
+
+class FollowupOverridesIn(InSchema):
+    start: MomentPatch = Field(None, description="Leave out for the previous guide follow-up (or now) + its offset.")
+    owner_id: RefIdPatch = Field(None, description="Leave out for yourself.")
+    title: TitlePatch = None
+    text: DescriptionPatch = None
+    duration_minutes: MinutesPatch = Field(None, description="Leave out for the suggestion's duration.")
+
+
+class DocumentOverridesIn(InSchema):
+    subject: Annotated[ShortText | None, NotNull, WithJsonSchema({"type": "string", "maxLength": 255})] = None
+    our_reference: Annotated[ShortText | None, NotNull, WithJsonSchema({"type": "string", "maxLength": 255})] = None
+
+
+class FollowupPreviewOut(Schema):
+    suggestion_id: int
+    activity_type_id: int
+    title: str
+    text: str
+    start: dt.datetime
+    duration_minutes: int
+    owner_id: int
+    sale_id: int
+    company_id: int | None
+    contact_id: int | None
+
+
+class DocumentPreviewOut(Schema):
+    suggestion_id: int
+    template_id: int
+    template_name: str
+    subject: str
+    our_reference: str
+    sale_id: int
+    company_id: int | None
+    contact_id: int | None

@@ -1,0 +1,149 @@
+"""The activity form (on a sale's Activities tab, in "My activities", and for the follow-up proposed when a sale
+is stalled) and the filter of "My activities". Forms only parse; the services check the rules and their
+messages land next to the field through ``add_to_form``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from salesguide.models import Activity, ActivityKind, ActivityType, User
+
+# The services name fields after the model; the form calls the foreign keys without ``_id`` and splits start.
+ACTIVITY_FIELD_ALIASES = {
+    "activity_type_id": "activity_type",
+    "owner_id": "owner",
+    "start": "start_date",
+}
+
+
+def user_label(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return user_label(obj)
+
+
+def active_users() -> Any:
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+def live_activity_types(current_id: int | None = None) -> Any:
+    """Activity types to pick from: the live ones, plus the one an activity already has even if deleted."""
+    return ActivityType.objects.filter(Q(deleted=False) | Q(pk=current_id or 0)).order_by("rank", "name", "id")
+
+
+def first_call_type() -> ActivityType | None:
+    """The activity type a proposed phone follow-up uses: the first live "call" type, else the first live one."""
+    live = ActivityType.objects.filter(deleted=False).order_by("rank", "name", "id")
+    return live.filter(kind=ActivityKind.CALL).first() or live.first()
+
+
+class ActivityForm(forms.Form):
+    activity_type = forms.ModelChoiceField(
+        label=_("Activity type"),
+        queryset=ActivityType.objects.none(),
+        empty_label=_("Choose an activity type"),
+        error_messages={"required": _("Choose an activity type."),
+                        "invalid_choice": _("Choose one of the activity types in the list.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        widget=forms.TextInput(attrs={"required": True, "maxlength": 200, "autocomplete": "off"}),
+    )
+    start_date = forms.DateField(
+        label=_("Date"),
+        error_messages={"required": _("Enter a date."), "invalid": _("Enter a valid date.")},
+        widget=forms.DateInput(attrs={"type": "date", "required": True}, format="%Y-%m-%d"),
+    )
+    start_time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        help_text=_("Empty: 09:00."),
+        error_messages={"invalid": _("Enter a valid time, such as 14:30.")},
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        required=False,
+        help_text=_("Empty: the activity type's default duration."),
+        error_messages={"invalid": _("Enter a whole number of minutes.")},
+        widget=forms.NumberInput(attrs={"min": 0, "step": 5, "inputmode": "numeric"}),
+    )
+    text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    owner = OwnerChoiceField(
+        label=_("Owner"),
+        queryset=User.objects.none(),
+        error_messages={"required": _("Choose who does this activity."),
+                        "invalid_choice": _("Choose one of the users in the list.")},
+    )
+
+    def __init__(self, *args: Any, activity_type_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        type_field = self.fields["activity_type"]
+        assert isinstance(type_field, forms.ModelChoiceField)
+        type_field.queryset = live_activity_types(activity_type_id)
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field.queryset = active_users()
+
+    def start(self) -> dt.datetime | None:
+        """The start in the user's time zone, stored as an aware datetime."""
+        day = self.cleaned_data.get("start_date")
+        if day is None:
+            return None
+        at = self.cleaned_data.get("start_time") or dt.time(9, 0)
+        return timezone.make_aware(dt.datetime.combine(day, at), timezone.get_current_timezone())
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields: dict[str, Any] = {
+            "activity_type_id": data["activity_type"].pk,
+            "title": data.get("title") or "",
+            "start": self.start(),
+            "text": data.get("text") or "",
+            "owner_id": data["owner"].pk,
+        }
+        if data.get("duration_minutes") is not None:
+            fields["duration_minutes"] = data["duration_minutes"]
+        return fields
+
+
+def activity_initial(activity: Activity) -> dict[str, Any]:
+    local = timezone.localtime(activity.start)
+    return {
+        "activity_type": activity.activity_type_id,
+        "title": activity.title,
+        "start_date": local.date(),
+        "start_time": local.time().replace(second=0, microsecond=0),
+        "duration_minutes": activity.duration_minutes,
+        "text": activity.text,
+        "owner": activity.owner_id,
+    }
+
+
+PERIODS = {
+    "all": _("Any time"),
+    "overdue": _("Overdue"),
+    "today": _("Today"),
+    "week": _("The next 7 days"),
+    "month": _("This month"),
+}
+
+
+class MyActivitiesFilter(forms.Form):
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("open", _("Open")), ("completed", _("Completed"))],
+    )
+    period = forms.ChoiceField(label=_("Period"), required=False, choices=list(PERIODS.items()))
+    after = forms.CharField(required=False)

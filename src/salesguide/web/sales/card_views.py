@@ -1,0 +1,210 @@
+"""The sale card at /sales/<id>/: the header (stage, both probabilities, status, next activity) and the tabs
+Guide, Activities, Documents and History, with the preview panel at the side.
+
+A tab is a link (``?tab=...``); with htmx only the tabs are swapped. Every tab reads a fixed number of queries
+whatever the number of its rows, pinned by a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from salesguide.domain.selling import ChangeKind
+from salesguide.models import (
+    Activity,
+    Document,
+    ProbabilityPolicy,
+    Sale,
+    SaleStatus,
+    SaleTypeStage,
+    StageChange,
+    User,
+)
+from salesguide.services.sales import may_edit
+from salesguide.web.activities.listing import activity_rows
+from salesguide.web.sales.access import actor, is_htmx, sale_page
+from salesguide.web.sales.guide_views import guide_tab_context
+from salesguide.web.sales.money import format_amount
+
+TAB_LABELS = {
+    "guide": gettext_lazy("Guide"),
+    "activities": gettext_lazy("Activities"),
+    "documents": gettext_lazy("Documents"),
+    "history": gettext_lazy("History"),
+}
+STATUS_BADGES = {
+    SaleStatus.OPEN: "badge--info",
+    SaleStatus.SOLD: "badge--success",
+    SaleStatus.LOST: "badge--danger",
+    SaleStatus.STALLED: "badge--warning",
+}
+CHANGE_LABELS: dict[str, Any] = {
+    ChangeKind.CREATED: gettext_lazy("Created"),
+    ChangeKind.STAGE: gettext_lazy("Stage changed"),
+    ChangeKind.PROBABILITY: gettext_lazy("Probability changed"),
+    ChangeKind.SOLD: gettext_lazy("Sold"),
+    ChangeKind.LOST: gettext_lazy("Lost"),
+    ChangeKind.STALLED: gettext_lazy("Stalled"),
+    ChangeKind.REOPENED: gettext_lazy("Reopened"),
+    ChangeKind.SALE_TYPE: gettext_lazy("Sale type changed"),
+    ChangeKind.STAGE_REMOVED: gettext_lazy("Stage removed"),
+}
+
+
+def _count(model: type[Activity] | type[Document], **filters: Any) -> Coalesce:
+    rows = model.objects.filter(sale=OuterRef("pk"), **filters).order_by().values("sale").annotate(n=Count("id"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+def load_card_sale(sale_id: int) -> Sale:
+    """The sale with its header's rows and the tabs' counts, in one query."""
+    sale = (
+        Sale.objects.select_related("sale_type", "company", "contact", "owner", "stage", "reason", "competitor",
+                                    "stage_when_closed")
+        .annotate(open_activity_count=_count(Activity, completed_at__isnull=True),
+                  document_count=_count(Document))
+        .filter(pk=sale_id)
+        .first()
+    )
+    if sale is None:
+        raise Http404(_("There is no such sale. It may have been deleted."))
+    return sale
+
+
+def has_guide(sale: Sale) -> bool:
+    """Whether the Guide tab shows: what ``sale_guide(sale).has_guide`` says (the type has its guide switched on
+    and at least two live stages), asked without loading the whole guide on tabs that do not need it."""
+    if not sale.sale_type.has_guide:
+        return False
+    live = SaleTypeStage.objects.filter(sale_type_id=sale.sale_type_id, removed=False, stage__deleted=False)
+    return live.count() >= 2
+
+
+@dataclass(frozen=True)
+class Header:
+    amount: str
+    status_badge: str
+    overdue: bool
+    policy_label: str
+    manual: bool
+    stage_probability: int | None
+
+
+def header_of(sale: Sale) -> Header:
+    policy = sale.sale_type.probability_policy
+    stage_probability = sale.stage.probability if sale.stage is not None else None
+    return Header(
+        amount=format_amount(sale.amount, sale.currency),
+        status_badge=STATUS_BADGES.get(SaleStatus(sale.status), "badge--muted"),
+        overdue=sale.next_activity_at is not None and sale.next_activity_at < timezone.now(),
+        policy_label=str(ProbabilityPolicy(policy).label) if policy in ProbabilityPolicy.values else policy,
+        manual=sale.probability_is_manual or (stage_probability is not None and sale.probability != stage_probability),
+        stage_probability=stage_probability,
+    )
+
+
+def _activities_tab(sale: Sale, user: User, may_edit_sale: bool) -> dict[str, Any]:
+    """Open activities by start, then the completed ones, latest completed first; one query."""
+    activities = list(
+        Activity.objects.filter(sale=sale).select_related("activity_type", "owner").order_by("start", "id")
+    )
+    open_ones = [a for a in activities if a.completed_at is None]
+    done = sorted((a for a in activities if a.completed_at is not None),
+                  key=lambda a: (a.completed_at, a.pk), reverse=True)
+    return {
+        "open_rows": activity_rows(open_ones, user, may_edit_sale=may_edit_sale),
+        "completed_rows": activity_rows(done, user, may_edit_sale=may_edit_sale),
+    }
+
+
+def _documents_tab(sale: Sale) -> dict[str, Any]:
+    return {"documents": list(Document.objects.filter(sale=sale).select_related("template", "owner"))}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    change: StageChange
+    label: str
+    note: str
+    from_status: str
+    to_status: str
+
+    @property
+    def status_changed(self) -> bool:
+        return bool(self.from_status) and self.from_status != self.to_status
+
+
+def _history_tab(sale: Sale) -> dict[str, Any]:
+    changes = StageChange.objects.filter(sale=sale).select_related("from_stage", "to_stage", "by").order_by("at", "id")
+    status_labels = dict(SaleStatus.choices)
+    rows = []
+    for change in changes:
+        kind = change.kind
+        note = change.reason
+        if kind == ChangeKind.STAGE_REMOVED:
+            name = change.from_stage.name if change.from_stage is not None else "?"
+            note = _("Moved because stage “%(stage)s” was deleted or taken out of this sale type.") % {"stage": name}
+        rows.append(
+            HistoryRow(
+                change=change,
+                label=str(CHANGE_LABELS.get(kind, kind)),
+                note=note,
+                from_status=str(status_labels.get(change.from_status, change.from_status)),
+                to_status=str(status_labels.get(change.to_status, change.to_status)),
+            )
+        )
+    return {"history_rows": rows}
+
+
+def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str, Any]:
+    user = actor(request)
+    guide = has_guide(sale)
+    tabs = [name for name in TAB_LABELS if name != "guide" or guide]
+    current = tab if tab in tabs else ("guide" if guide else "activities")
+    editable = may_edit(user, sale)
+    card: dict[str, Any] = {
+        "sale": sale,
+        "version": sale.version,
+        "header": header_of(sale),
+        "may_edit": editable,
+        "has_guide": guide,
+        "tab": current,
+        "tabs": [(name, TAB_LABELS[name]) for name in tabs],
+        "counts": {"activities": sale.open_activity_count, "documents": sale.document_count},  # type: ignore[attr-defined]
+        "card_url": reverse("sales:card", args=[sale.pk]),
+    }
+    if current == "guide":
+        tab_context = guide_tab_context(request, sale)
+    elif current == "activities":
+        tab_context = _activities_tab(sale, user, editable)
+    elif current == "documents":
+        tab_context = _documents_tab(sale)
+    else:
+        tab_context = _history_tab(sale)
+    # The card's own names win, so a tab cannot change the header by accident.
+    return {**tab_context, **card}
+
+
+@sale_page
+def sale_card(request: HttpRequest, sale_id: int) -> HttpResponse:
+    sale = load_card_sale(sale_id)
+    if is_htmx(request) and request.GET.get("part") == "header":
+        # The header again after a change elsewhere on the card (the guide tab announces "sale-changed").
+        return render(request, "sales/_header.html", {
+            "sale": sale, "header": header_of(sale), "may_edit": may_edit(actor(request), sale),
+            "card_url": reverse("sales:card", args=[sale.pk]),
+        })
+    context = card_context(request, sale, request.GET.get("tab"))
+    if is_htmx(request) and request.GET.get("tab"):
+        return render(request, "sales/_tabs.html", context)
+    return render(request, "sales/card.html", context)

@@ -1,0 +1,163 @@
+"""Creating, editing and deleting a sale; moving it to a stage and resetting its probability.
+
+Every change carries the version the user saw. When someone else saved the sale meanwhile, the service refuses
+with ``StaleVersion``; the form then shows that at the top, keeps everything the user typed, and offers to
+reload the sale.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesguide.domain.errors import DomainError, StaleVersion
+from salesguide.models import Sale
+from salesguide.services import sales as service
+from salesguide.web.domain_errors import add_to_form, translate
+from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, safe_next, sale_page
+from salesguide.web.sales.forms import SALE_FIELD_ALIASES, SaleEditForm, SaleForm, VersionOnlyForm, sale_initial
+
+
+def card_url(sale_id: int, tab: str | None = None) -> str:
+    url = reverse("sales:card", args=[sale_id])
+    return f"{url}?tab={tab}" if tab else url
+
+
+@sale_page
+def sale_create(request: HttpRequest) -> HttpResponse:
+    user = actor(request)
+    initial: dict[str, Any] = {"owner": user.pk, "currency": settings.DEFAULT_CURRENCY}
+    if request.GET.get("company", "").isdigit():
+        initial["company"] = int(request.GET["company"])
+    if request.method != "POST":
+        return _form_page(request, SaleForm(initial=initial, actor=user))
+    form = SaleForm(request.POST, initial=initial, actor=user)
+    if form.is_valid():
+        try:
+            sale = service.create_sale(user, **form.service_fields())
+        except DomainError as error:
+            add_to_form(form, error, SALE_FIELD_ALIASES)
+        else:
+            messages.success(
+                request,
+                _("Sale “%(title)s” is created in stage “%(stage)s”.")
+                % {"title": sale.title, "stage": sale.stage.name if sale.stage else "—"},
+            )
+            return go_to(request, card_url(sale.pk))
+    return _form_page(request, form, invalid=True)
+
+
+def _form_page(
+    request: HttpRequest, form: SaleForm, sale: Sale | None = None, *, invalid: bool = False, conflict: bool = False
+) -> HttpResponse:
+    return render(
+        request,
+        "sales/form.html",
+        {"form": form, "sale": sale, "conflict": conflict},
+        status=INVALID if invalid else 200,
+    )
+
+
+@sale_page
+def sale_edit(request: HttpRequest, sale_id: int) -> HttpResponse:
+    user = actor(request)
+    sale = editable_sale(request, sale_id)
+    initial = sale_initial(sale)
+    if request.method != "POST":
+        return _form_page(request, SaleEditForm(initial=initial, actor=user, sale=sale), sale)
+    form = SaleEditForm(request.POST, initial=initial, actor=user, sale=sale)
+    resetting = "reset_probability" in request.POST
+    if form.is_valid():
+        changes = form.changed_service_fields()
+        if resetting:
+            changes.pop("probability", None)
+        version = form.cleaned_data["version"]
+        saved = sale
+        try:
+            # The reset button saves what was typed too, so pressing it loses nothing.
+            if changes:
+                saved = service.update_sale(user, sale.pk, version=version, **changes)
+                version = saved.version
+            if resetting:
+                saved = service.reset_sale_probability(user, sale.pk, version=version)
+        except DomainError as error:
+            add_to_form(form, error, SALE_FIELD_ALIASES)
+            return _form_page(request, form, sale, invalid=True, conflict=isinstance(error, StaleVersion))
+        if resetting:
+            messages.success(request, _("The probability follows the stage again: %(probability)d%%.")
+                             % {"probability": saved.probability})
+            return go_to(request, reverse("sales:edit", args=[sale.pk]))
+        if changes:
+            messages.success(request, _("Sale “%(title)s” is saved.") % {"title": saved.title})
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return go_to(request, card_url(sale.pk))
+    return _form_page(request, form, sale, invalid=True)
+
+
+@sale_page
+def sale_delete(request: HttpRequest, sale_id: int) -> HttpResponse:
+    sale = editable_sale(request, sale_id)
+    if request.method != "POST":
+        return render(request, "sales/confirm_delete.html", {"sale": sale, "form": VersionOnlyForm(
+            initial={"version": sale.version})})
+    form = VersionOnlyForm(request.POST)
+    if form.is_valid():
+        try:
+            service.delete_sale(actor(request), sale.pk, version=form.cleaned_data["version"])
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Sale “%(title)s” is deleted.") % {"title": sale.title})
+            return go_to(request, reverse("sales:list"))
+    return render(request, "sales/confirm_delete.html", {"sale": sale, "form": form, "conflict": True},
+                  status=INVALID)
+
+
+@sale_page
+@require_POST
+def move_stage(request: HttpRequest, sale_id: int) -> HttpResponse:
+    """Move the sale to a stage of its type (the offer after the last item of a stage is done, SPEC 3.6)."""
+    sale = editable_sale(request, sale_id)
+    back = safe_next(request, card_url(sale.pk))
+    stage_id = request.POST.get("stage_id", "")
+    version = request.POST.get("version", "")
+    if not stage_id.isdigit():
+        messages.error(request, _("Choose a stage to move to."))
+        return go_to(request, back)
+    try:
+        moved = service.move_sale_to_stage(
+            actor(request), sale.pk, int(stage_id), version=int(version) if version.isdigit() else None
+        )
+    except DomainError as error:
+        messages.error(request, translate(error.message))
+    else:
+        messages.success(request, _("The sale is now in stage “%(stage)s” (%(probability)d%%).")
+                         % {"stage": moved.stage.name if moved.stage else "—", "probability": moved.probability})
+    return go_to(request, back)
+
+
+@sale_page
+@require_POST
+def reset_probability(request: HttpRequest, sale_id: int) -> HttpResponse:
+    sale = editable_sale(request, sale_id)
+    form = VersionOnlyForm(request.POST)
+    back = safe_next(request, card_url(sale.pk))
+    if not form.is_valid():
+        messages.error(request, _("This form is out of date. Reload the page and try again."))
+        return go_to(request, back)
+    try:
+        saved = service.reset_sale_probability(actor(request), sale.pk, version=form.cleaned_data["version"])
+    except DomainError as error:
+        messages.error(request, translate(error.message))
+    else:
+        messages.success(request, _("The probability follows the stage again: %(probability)d%%.")
+                         % {"probability": saved.probability})
+    return go_to(request, back)

@@ -1,0 +1,603 @@
+"""The Guide tab of the sale card (SPEC 3.2–3.7): the stage bar, the selected stage's suggestions, creating
+from them, previews, completing, and the two questions that completing may raise.
+
+The card includes ``sales/guide/_tab.html`` with ``guide_tab_context``; every action here answers an htmx
+request with the tab alone (``#guide-tab``, plus the messages out of band) and a plain request with a redirect
+back to the card on its Guide tab, so the tab works without JavaScript too. What the user is looking at (one
+stage or all of them) travels in the query string of every action, and so do the open questions after
+completing a follow-up (``suggest``, ``advance``): a reload asks them again as long as they still apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import wraps
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from salesguide.domain import guide_progress as progress
+from salesguide.domain.errors import DomainError, NotAllowed, NotFound, StaleVersion
+from salesguide.models import Activity, ActivityType, Document, Sale, SaleStatus, User
+from salesguide.queries.sale_guide import SaleGuide, StageOnSale, sale_guide
+from salesguide.services import accounts, activities, documents, sales
+from salesguide.services.activities import FollowupDraft
+from salesguide.web.domain_errors import add_to_form, translate
+from salesguide.web.sales.access import is_htmx
+from salesguide.web.sales.guide_forms import (
+    FIELD_ALIASES,
+    DocumentForm,
+    FollowupForm,
+    initial_of_activity,
+    initial_of_draft,
+)
+
+# The sales URLs (namespace "sales") include this tab's URLs (namespace "sale_guide").
+NAMESPACE = "sales:sale_guide"
+TAB = "sales/guide/_guide.html"
+PAGE = "sales/guide/page.html"
+PREVIEW = "sales/guide/_preview.html"
+INVALID = 422  # a full page showing a refused form
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _when(value: Any) -> str:
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+# --- what the user is looking at -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Looking:
+    """One stage (the current one unless another was picked) or every stage."""
+
+    stage_id: int | None = None
+    show_all: bool = False
+
+    @property
+    def params(self) -> dict[str, Any]:
+        if self.show_all:
+            return {"all": 1}
+        return {"stage": self.stage_id} if self.stage_id else {}
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.params)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _looking(request: HttpRequest) -> Looking:
+    return Looking(stage_id=_int(request.GET.get("stage")), show_all=request.GET.get("all") == "1")
+
+
+def card_url(sale_id: int, **params: Any) -> str:
+    """The sale card on its Guide tab. The card lives one level above the guide's own URLs."""
+    base = reverse(f"{NAMESPACE}:tab", kwargs={"sale_id": sale_id}).removesuffix("guide/")
+    query = urlencode({"tab": "guide", **{k: v for k, v in params.items() if v not in (None, "", False)}})
+    return f"{base}?{query}"
+
+
+def tab_url(sale_id: int, **params: Any) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
+    url = reverse(f"{NAMESPACE}:tab", kwargs={"sale_id": sale_id})
+    return f"{url}?{query}" if query else url
+
+
+# --- the tab -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: StageOnSale
+    selected: bool
+    card_url: str
+    tab_url: str
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """A form shown inline in the tab: creating from a suggestion, or editing a created follow-up."""
+
+    kind: str  # "followup", "document" or "activity"
+    target_id: int
+    form: forms.Form | None
+    action: str
+    draft: Any = None
+
+
+@dataclass(frozen=True)
+class NextFollowupQuestion:
+    draft: FollowupDraft
+    name: str
+    answer_url: str
+
+
+def _next_followup_question(
+    actor: User, sale: Sale, guide: SaleGuide, suggestion_id: int | None, looking: Looking, advance: int | None
+) -> NextFollowupQuestion | None:
+    """Still worth asking only while the suggestion is on the guide and nothing was created from it."""
+    if suggestion_id is None:
+        return None
+    item = next((f for s in guide.stages for f in s.followups if f.suggestion.id == suggestion_id), None)
+    if item is None or item.activities:
+        return None
+    try:
+        draft = activities.draft_followup(actor, sale, suggestion_id)
+    except DomainError:
+        return None
+    url = reverse(f"{NAMESPACE}:next_followup", kwargs={"sale_id": sale.pk, "suggestion_id": suggestion_id})
+    query = urlencode({**looking.params, **({"advance": advance} if advance else {})})
+    return NextFollowupQuestion(draft, item.suggestion.name, f"{url}?{query}" if query else url)
+
+
+def _advance_question(guide: SaleGuide, sale: Sale, stage_id: int | None) -> StageOnSale | None:
+    """Asked only while it still holds: every item of the current stage done, auto-advance on, not the last."""
+    if stage_id is None or progress.advance_offer(guide.on_guide, guide.auto_advance) != stage_id:
+        return None
+    return guide.stage(stage_id)
+
+
+def guide_tab_context(
+    request: HttpRequest,
+    sale: Sale,
+    *,
+    open_form: OpenForm | None = None,
+    questions: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What ``sales/guide/_tab.html`` needs. Five queries for the guide, whatever its size (queries.sale_guide);
+    asking about the next follow-up adds a few."""
+    actor = _actor(request)
+    guide = sale_guide(sale)
+    looking = _looking(request)
+    order = [s.stage_id for s in guide.stages]
+    if looking.stage_id in order:
+        selected_id: int | None = looking.stage_id
+    else:
+        selected_id = sale.stage_id if sale.stage_id in order else (order[0] if order else None)
+    can_edit = sales.may_edit(actor, sale)
+    is_open = sale.status == SaleStatus.OPEN
+    asked = request.GET if questions is None else questions
+    advance_to = _advance_question(guide, sale, _int(asked.get("advance"))) if can_edit and is_open else None
+    next_followup = (
+        _next_followup_question(
+            actor, sale, guide, _int(asked.get("suggest")), looking, advance_to.stage_id if advance_to else None
+        )
+        if can_edit
+        else None
+    )
+    steps = [
+        Step(
+            stage=stage,
+            selected=not looking.show_all and stage.stage_id == selected_id,
+            card_url=card_url(sale.pk, stage=stage.stage_id),
+            tab_url=tab_url(sale.pk, stage=stage.stage_id),
+        )
+        for stage in guide.stages
+    ]
+    shown = guide.stages if looking.show_all else [s for s in guide.stages if s.stage_id == selected_id]
+    one = Looking(stage_id=selected_id)
+    return {
+        "sale": sale,
+        "guide": guide,
+        "can_edit": can_edit,
+        "is_open": is_open,
+        "steps": steps,
+        "shown_stages": shown,
+        "show_all": looking.show_all,
+        "view_query": looking.query,
+        "here_card_url": card_url(sale.pk, **looking.params),
+        "here_tab_url": tab_url(sale.pk, **looking.params),
+        "all_card_url": card_url(sale.pk, all=1),
+        "all_tab_url": tab_url(sale.pk, all=1),
+        "one_card_url": card_url(sale.pk, **one.params),
+        "one_tab_url": tab_url(sale.pk, **one.params),
+        "open_form": open_form,
+        "inline": True,
+        "next_followup": next_followup,
+        "advance_to": advance_to,
+        "not_now_card_url": card_url(
+            sale.pk, **looking.params, suggest=next_followup.draft.suggestion_id if next_followup else None
+        ),
+        "not_now_tab_url": tab_url(
+            sale.pk, **looking.params, suggest=next_followup.draft.suggestion_id if next_followup else None
+        ),
+    }
+
+
+def _load_sale(sale_id: int) -> Sale:
+    sale = Sale.objects.select_related("sale_type").filter(pk=sale_id).first()
+    if sale is None:
+        raise Http404(gettext("This sale does not exist."))
+    return sale
+
+
+def _render_tab(request: HttpRequest, sale: Sale, **extra: Any) -> HttpResponse:
+    html = render_to_string(TAB, guide_tab_context(request, sale, **extra), request)
+    html += render_to_string("partials/messages.html", {"messages_out_of_band": True}, request)
+    return HttpResponse(html)
+
+
+def _after_write(request: HttpRequest, sale_id: int, **questions: Any) -> HttpResponse:
+    """htmx gets the tab again (and an event the card may listen to); a plain post goes back to the card."""
+    if is_htmx(request):
+        response = _render_tab(request, _load_sale(sale_id), questions=questions)
+        return trigger_client_event(response, "sale-changed", {"sale_id": sale_id})
+    return redirect(card_url(sale_id, **_looking(request).params, **questions))
+
+
+def _to_card(request: HttpRequest, sale_id: int) -> HttpResponse:
+    """After a change that shows on the whole card (its header's stage and probability, its version): the card
+    again, loaded whole, on the sale's (new) current stage unless every stage was shown."""
+    url = card_url(sale_id, all=1 if _looking(request).show_all else None)
+    if is_htmx(request):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+View = Callable[..., HttpResponse]
+
+
+def guide_action(view: View) -> View:
+    """Writes: a service's refusal becomes a 403 with its message (in the tab for htmx), a missing item a 404,
+    a stale version the whole card again with the conflict, any other rule its message in the tab."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, sale_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, sale_id, *args, **kwargs)
+        except NotAllowed as error:
+            if is_htmx(request):
+                messages.error(request, translate(error.message))
+                return _render_tab(request, _load_sale(sale_id))
+            raise PermissionDenied(translate(error.message)) from None
+        except NotFound as error:
+            raise Http404(translate(error.message)) from None
+        except StaleVersion as error:
+            messages.error(request, translate(error.message))
+            return _to_card(request, sale_id)
+        except DomainError as error:
+            messages.error(request, translate(error.message))
+            return _after_write(request, sale_id)
+
+    return login_required(wrapper)
+
+
+@login_required
+def tab(request: HttpRequest, sale_id: int) -> HttpResponse:
+    """The tab alone (stage picked, all stages); a plain request goes to the card showing the same."""
+    if not is_htmx(request):
+        looking = _looking(request)
+        return redirect(
+            card_url(sale_id, **looking.params, suggest=request.GET.get("suggest"), advance=request.GET.get("advance"))
+        )
+    return _render_tab(request, _load_sale(sale_id))
+
+
+# --- forms shown inline (htmx) or as a page of their own ------------------------------------------------------
+
+
+def _action(name: str, sale_id: int, request: HttpRequest, **kwargs: Any) -> str:
+    url = reverse(f"{NAMESPACE}:{name}", kwargs={"sale_id": sale_id, **kwargs})
+    query = _looking(request).query
+    return f"{url}?{query}" if query else url
+
+
+def _form_answer(request: HttpRequest, sale: Sale, open_form: OpenForm, title: str, invalid: bool) -> HttpResponse:
+    if is_htmx(request):
+        return _render_tab(request, sale, open_form=open_form)
+    back = card_url(sale.pk, **_looking(request).params)
+    context = {"sale": sale, "open_form": open_form, "page_title": title, "back_url": back}
+    return render(request, PAGE, context, status=INVALID if invalid else 200)
+
+
+def _form_view(
+    request: HttpRequest,
+    sale: Sale,
+    blank: OpenForm,
+    title: str,
+    make_form: Callable[[Any], forms.Form],
+    save: Callable[[Any], str],
+) -> HttpResponse:
+    """Show the form (GET), or save it through ``save``, which returns the confirmation; a refusal of the
+    service goes next to its field. ``blank`` says where the form shows; its ``form`` is filled in here."""
+    if request.method != "POST":
+        return _form_answer(request, sale, replace(blank, form=make_form(None)), title, invalid=False)
+    form = make_form(request.POST)
+    if form.is_valid():
+        try:
+            confirmation = save(form)
+        except (NotAllowed, NotFound):
+            raise
+        except DomainError as error:
+            add_to_form(form, error, FIELD_ALIASES)
+        else:
+            messages.success(request, confirmation)
+            return _after_write(request, sale.pk)
+    return _form_answer(request, sale, replace(blank, form=form), title, invalid=True)
+
+
+def _created_message(activity: Activity) -> str:
+    return gettext("Follow-up “%(title)s” created for %(start)s.") % {
+        "title": activity.title, "start": _when(activity.start)
+    }
+
+
+@guide_action
+def followup_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
+    """SPEC 3.3: a form pre-filled from the suggestion and the sale; saving creates the follow-up."""
+    sale = _load_sale(sale_id)
+    actor = _actor(request)
+    sales.require_edit(actor, sale)  # a form that could only end in a refusal is refused at once
+    draft = activities.draft_followup(actor, sale, suggestion_id)
+
+    def save(form: FollowupForm) -> str:
+        fields = form.service_fields()
+        with transaction.atomic():
+            activity = activities.create_followup_from_suggestion(
+                actor, sale_id, suggestion_id, start=fields["start"], owner_id=fields["owner_id"],
+                text=fields["text"], title=fields["title"], duration_minutes=fields["duration_minutes"],
+            )
+            # Creating from a suggestion takes the suggestion's type; another one chosen here is an edit.
+            if fields["activity_type_id"] != activity.activity_type_id:
+                activity = activities.update_activity(actor, activity.pk, activity_type_id=fields["activity_type_id"])
+        return _created_message(activity)
+
+    return _form_view(
+        request, sale,
+        OpenForm("followup", suggestion_id, None, _action("followup_create", sale_id, request,
+                                                           suggestion_id=suggestion_id), draft),
+        gettext("Create follow-up “%(name)s”") % {"name": draft.title},
+        lambda data: FollowupForm(data, initial=None if data else initial_of_draft(draft),
+                                  current_type_id=draft.activity_type_id),
+        save,
+    )
+
+
+@guide_action
+def document_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
+    """SPEC 3.3: template, subject and our reference with the merge fields filled in; saving creates it."""
+    sale = _load_sale(sale_id)
+    actor = _actor(request)
+    sales.require_edit(actor, sale)
+    draft = documents.preview_document_from_suggestion(actor, sale_id, suggestion_id)
+
+    def save(form: DocumentForm) -> str:
+        document = documents.create_document_from_suggestion(actor, sale_id, suggestion_id, **form.service_fields())
+        return gettext("Document “%(subject)s” created.") % {"subject": document.subject}
+
+    return _form_view(
+        request, sale,
+        OpenForm("document", suggestion_id, None, _action("document_create", sale_id, request,
+                                                           suggestion_id=suggestion_id), draft),
+        gettext("Create document “%(name)s”") % {"name": draft.subject},
+        lambda data: DocumentForm(data, initial=None if data else {
+            "subject": draft.subject, "our_reference": draft.our_reference
+        }),
+        save,
+    )
+
+
+def _activity(sale_id: int, activity_id: int) -> Activity:
+    activity = Activity.objects.filter(pk=activity_id, sale_id=sale_id).first()
+    if activity is None:
+        raise Http404(gettext("This follow-up does not exist on this sale."))
+    return activity
+
+
+@guide_action
+def activity_edit(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
+    sale = _load_sale(sale_id)
+    activity = _activity(sale_id, activity_id)
+
+    def save(form: FollowupForm) -> str:
+        saved = activities.update_activity(_actor(request), activity_id, **form.service_fields())
+        return gettext("Follow-up “%(title)s” saved.") % {"title": saved.title}
+
+    return _form_view(
+        request, sale,
+        OpenForm("activity", activity_id, None, _action("activity_edit", sale_id, request, activity_id=activity_id)),
+        gettext("Edit follow-up “%(title)s”") % {"title": activity.title},
+        lambda data: FollowupForm(data, initial=None if data else initial_of_activity(activity),
+                                  current_type_id=activity.activity_type_id, current_owner_id=activity.owner_id),
+        save,
+    )
+
+
+# --- writes without a form -----------------------------------------------------------------------------------
+
+
+@require_POST
+@guide_action
+def activity_delete(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
+    activity = _activity(sale_id, activity_id)
+    activities.delete_activity(_actor(request), activity.pk)
+    messages.success(request, gettext("Follow-up “%(title)s” deleted.") % {"title": activity.title})
+    return _after_write(request, sale_id)
+
+
+@require_POST
+@guide_action
+def document_delete(request: HttpRequest, sale_id: int, document_id: int) -> HttpResponse:
+    document = Document.objects.filter(pk=document_id, sale_id=sale_id).first()
+    if document is None:
+        raise Http404(gettext("This document does not exist on this sale."))
+    documents.delete_document(_actor(request), document.pk)
+    messages.success(request, gettext("Document “%(subject)s” deleted.") % {"subject": document.subject})
+    return _after_write(request, sale_id)
+
+
+def _complete(request: HttpRequest, sale_id: int, activity: Activity) -> HttpResponse:
+    """SPEC 3.5 and 3.6: completing may create or offer the next suggested follow-up and offer the next stage."""
+    completion = activities.complete_activity(_actor(request), activity.pk)
+    messages.success(request, gettext("“%(title)s” completed.") % {"title": activity.title})
+    if completion.created_activity is not None:
+        created = completion.created_activity
+        messages.info(
+            request,
+            gettext("The next suggested follow-up “%(title)s” was created for %(start)s.")
+            % {"title": created.title, "start": _when(created.start)},
+        )
+    return _after_write(
+        request,
+        sale_id,
+        suggest=completion.next_suggestion.suggestion_id if completion.next_suggestion else None,
+        advance=completion.offer_advance_to_stage_id,
+    )
+
+
+def _reopen(request: HttpRequest, sale_id: int, activity: Activity) -> HttpResponse:
+    activities.reopen_activity(_actor(request), activity.pk)
+    messages.success(request, gettext("“%(title)s” is open again.") % {"title": activity.title})
+    return _after_write(request, sale_id)
+
+
+@require_POST
+@guide_action
+def activity_toggle(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
+    """The completion checkbox: ticked completes, unticked reopens (a plain form sends the box only when on)."""
+    activity = _activity(sale_id, activity_id)
+    wanted = request.POST.get("completed") == "on"
+    if wanted == (activity.completed_at is not None):
+        return _after_write(request, sale_id)
+    return _complete(request, sale_id, activity) if wanted else _reopen(request, sale_id, activity)
+
+
+@require_POST
+@guide_action
+def move_to_stage(request: HttpRequest, sale_id: int, stage_id: int) -> HttpResponse:
+    """Move to this stage (also the answer "Move" to the auto-advance question), checked against the version
+    the user saw."""
+    version = _int(request.POST.get("version"))
+    sale = sales.move_sale_to_stage(_actor(request), sale_id, stage_id, version=version)
+    stage = sale.stage
+    messages.success(
+        request,
+        gettext("The sale moved to “%(stage)s” (%(probability)d%%).")
+        % {"stage": stage.name if stage else "", "probability": sale.probability},
+    )
+    return _to_card(request, sale_id)
+
+
+NEXT_FOLLOWUP_ANSWERS = ("create", "always", "cancel")
+
+
+@require_POST
+@guide_action
+def next_followup(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
+    """The answer to "Create the next suggested follow-up?": Create, Cancel, or always create without asking
+    (stored as the user's preference, changeable on the profile page)."""
+    answer = request.POST.get("answer")
+    advance = _int(request.GET.get("advance"))
+    if answer not in NEXT_FOLLOWUP_ANSWERS or answer == "cancel":
+        return _after_write(request, sale_id, advance=advance)
+    actor = _actor(request)
+    with transaction.atomic():
+        if answer == "always":
+            accounts.update_profile(actor, confirm_suggested_followups=False)
+        # A second click, or another tab, must not plan the same step twice.
+        existing = Activity.objects.filter(sale_id=sale_id, suggested_followup_id=suggestion_id).first()
+        activity = existing or activities.create_followup_from_suggestion(actor, sale_id, suggestion_id)
+    if existing is None:
+        messages.success(request, _created_message(activity))
+    if answer == "always":
+        messages.info(
+            request,
+            gettext(
+                "From now on the next suggested follow-up is created without asking. You can change this on "
+                "your profile page."
+            ),
+        )
+    return _after_write(request, sale_id, advance=advance)
+
+
+# --- previews (the side panel) -------------------------------------------------------------------------------
+
+
+def _preview(request: HttpRequest, sale: Sale, heading: str, **preview: Any) -> HttpResponse:
+    """``preview`` holds what ``_preview.html`` shows: ``kind`` ("followup" or "document"), ``draft`` (nothing
+    created yet) and the fields of the activity or document."""
+    context = {"sale": sale, "preview": {"heading": heading, **preview},
+               "back_url": card_url(sale.pk, **_looking(request).params)}
+    if is_htmx(request):
+        return render(request, PREVIEW, context)
+    return render(request, PAGE, {**context, "page_title": heading})
+
+
+def _full_sale(sale_id: int) -> Sale:
+    sale = Sale.objects.select_related("sale_type", "company", "contact", "owner", "stage").filter(pk=sale_id).first()
+    if sale is None:
+        raise Http404(gettext("This sale does not exist."))
+    return sale
+
+
+@guide_action
+def followup_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
+    """SPEC 3.4: the follow-up as it would be created for this sale, creating nothing."""
+    sale = _full_sale(sale_id)
+    draft = activities.draft_followup(_actor(request), sale, suggestion_id)
+    activity_type = ActivityType.objects.filter(pk=draft.activity_type_id).first()
+    return _preview(
+        request, sale, draft.title, kind="followup", draft=True, activity_type=activity_type, title=draft.title,
+        start=draft.start, duration_minutes=draft.duration_minutes, owner=_actor(request), text=draft.text,
+    )
+
+
+@guide_action
+def document_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
+    """SPEC 3.4: the document as it would be created for this sale (merge fields filled), creating nothing."""
+    sale = _full_sale(sale_id)
+    draft = documents.draft_document(sale, suggestion_id)
+    return _preview(
+        request, sale, draft.subject, kind="document", draft=True, template_name=draft.template_name,
+        subject=draft.subject, our_reference=draft.our_reference,
+    )
+
+
+@guide_action
+def activity_preview(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
+    sale = _full_sale(sale_id)
+    activity = Activity.objects.select_related("activity_type", "owner").filter(pk=activity_id, sale_id=sale_id).first()
+    if activity is None:
+        raise Http404(gettext("This follow-up does not exist on this sale."))
+    return _preview(
+        request, sale, activity.title, kind="followup", activity_type=activity.activity_type, title=activity.title,
+        start=activity.start, duration_minutes=activity.duration_minutes, owner=activity.owner, text=activity.text,
+        completed_at=activity.completed_at,
+    )
+
+
+@guide_action
+def created_document_preview(request: HttpRequest, sale_id: int, document_id: int) -> HttpResponse:
+    sale = _full_sale(sale_id)
+    document = Document.objects.select_related("template", "owner").filter(pk=document_id, sale_id=sale_id).first()
+    if document is None:
+        raise Http404(gettext("This document does not exist on this sale."))
+    return _preview(
+        request, sale, document.subject, kind="document", template_name=document.template.name,
+        subject=document.subject, our_reference=document.our_reference, created_at=document.created_at,
+        owner=document.owner,
+    )

@@ -1,0 +1,138 @@
+"""The sale list at /sales/: filters, a text search, and keyset paging newest first, so the hundredth "more"
+costs what the first does. Also the option lists the sale form's company and contact pickers reload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesguide.domain.errors import ValidationFailed
+from salesguide.models import Company, Sale, SaleType, Stage, User
+from salesguide.queries.paging import decode_cursor, encode_cursor
+from salesguide.web.activities.forms import active_users
+from salesguide.web.sales.access import actor, is_htmx, sale_page
+from salesguide.web.sales.forms import SaleFilterForm, company_options, contact_options
+from salesguide.web.sales.money import format_amount
+
+PAGE_SIZE = 50
+MAX_SEARCH_WORDS = 8
+
+
+@dataclass(frozen=True)
+class SaleRow:
+    sale: Sale
+    amount: str
+    overdue: bool
+
+
+def sale_rows(sales: list[Sale]) -> list[SaleRow]:
+    now = timezone.now()
+    return [
+        SaleRow(
+            sale=sale,
+            amount=format_amount(sale.amount, sale.currency),
+            overdue=sale.next_activity_at is not None and sale.next_activity_at < now,
+        )
+        for sale in sales
+    ]
+
+
+def _filtered(filters: dict[str, Any], user: User) -> QuerySet[Sale]:
+    sales = Sale.objects.select_related("company", "owner", "stage", "sale_type")
+    for name in ("sale_type", "stage", "status", "company"):
+        if name in filters:
+            sales = sales.filter(**{name: filters[name]})
+    owner = filters.get("owner")
+    if owner == "me":
+        sales = sales.filter(owner=user)
+    elif owner:
+        sales = sales.filter(owner_id=int(owner))
+    for word in (filters.get("q") or "").split()[:MAX_SEARCH_WORDS]:
+        sales = sales.filter(Q(title__icontains=word) | Q(company__name__icontains=word))
+    return sales
+
+
+def _page(sales: QuerySet[Sale], after: str | None) -> tuple[list[Sale], str | None]:
+    """Newest first; the cursor names the id of the last sale shown."""
+    if after:
+        (last_id,) = decode_cursor(after, Sale, ["id"])
+        sales = sales.filter(id__lt=last_id)
+    rows = list(sales.order_by("-id")[: PAGE_SIZE + 1])
+    more = encode_cursor([rows[PAGE_SIZE - 1].pk]) if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], more
+
+
+@sale_page
+def sale_list(request: HttpRequest) -> HttpResponse:
+    user = actor(request)
+    sale_types = list(SaleType.objects.filter(deleted=False).order_by("rank", "name", "id"))
+    stages = list(Stage.objects.filter(deleted=False).order_by("rank", "name", "id"))
+    owners: list[User] = list(active_users())
+    form = SaleFilterForm(request.GET, sale_types=sale_types, stages=stages, owners=owners)
+    filters = form.values()
+    after = filters.pop("after", None)
+    sales = _filtered(filters, user)
+    cursor_problem = ""
+    try:
+        page, more = _page(sales, after)
+    except ValidationFailed:
+        cursor_problem = _("That link to more sales is no longer valid; here is the start of the list.")
+        after = None
+        page, more = _page(sales, None)
+    more_url = ""
+    if more:
+        params = request.GET.copy()
+        params["after"] = more
+        more_url = f"?{params.urlencode()}"
+    company = Company.objects.filter(pk=filters["company"]).first() if "company" in filters else None
+    without_company = request.GET.copy()
+    without_company.pop("company", None)
+    without_company.pop("after", None)
+    context = {
+        "rows": sale_rows(page),
+        "more_url": more_url,
+        "filters": filters,
+        "filtered": bool(filters),
+        "form": form,
+        "sale_types": sale_types,
+        "stages": stages,
+        "owner_choices": form.owner_choices,
+        "status_choices": form.fields["status"].choices,  # type: ignore[attr-defined]
+        "company": company,
+        "without_company_url": f"?{without_company.urlencode()}",
+        "cursor_problem": cursor_problem,
+    }
+    if is_htmx(request):
+        template = "sales/_list_rows.html" if after else "sales/_list_results.html"
+        return render(request, template, context)
+    return render(request, "sales/list.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@sale_page
+def company_options_view(request: HttpRequest) -> HttpResponse:
+    """The company select's options for a search typed next to it (htmx)."""
+    options = company_options(_int_or_none(request.GET.get("company")), (request.GET.get("company_q") or "")[:100])
+    return render(request, "sales/_options.html", {"options": options,
+                                                    "selected": _int_or_none(request.GET.get("company"))})
+
+
+@sale_page
+def contact_options_view(request: HttpRequest) -> HttpResponse:
+    """The contact select's options once a company is chosen (htmx)."""
+    company_id = _int_or_none(request.GET.get("company"))
+    selected = _int_or_none(request.GET.get("contact"))
+    return render(request, "sales/_options.html", {"options": contact_options(company_id, selected),
+                                                    "selected": selected})
