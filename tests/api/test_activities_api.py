@@ -94,6 +94,14 @@ def test_a_time_without_an_offset_is_read_in_the_installations_time_zone(plan):
     assert activity["start"] == "2031-07-01T09:30:00+02:00"
 
 
+def test_a_start_with_an_unusual_offset_is_kept_as_the_same_moment(plan):
+    # When (PostgreSQL itself refuses offsets beyond 16 hours)
+    activity = plan(start="2031-02-06T14:25:00+22:20")
+
+    # Then
+    assert activity["start"] == "2031-02-05T17:05:00+01:00"
+
+
 @pytest.mark.parametrize("start", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "tomorrow"])
 def test_an_impossible_start_is_refused_with_422_at_the_field(api, call, start):
     # When

@@ -618,7 +618,7 @@ SALES_CONTRACT = [
     ("post", "/api/v1/sales/{id}/guide/documents/{suggestion_id}"),
     ("get", "/api/v1/sales/{id}/guide/preview/followups/{suggestion_id}"),
     ("get", "/api/v1/sales/{id}/guide/preview/documents/{suggestion_id}"),
-    *[("post", f"/api/v1/sales/{{id}}/{action}") for action in ("stage", "sold", "lost", "stall", "reopen", "complete")],
+    *[("post", f"/api/v1/sales/{{id}}/{a}") for a in ("stage", "sold", "lost", "stall", "reopen", "complete")],
     ("get", "/api/v1/sales/{id}/history"),
     ("get", "/api/v1/activities"),
     ("post", "/api/v1/activities"),

@@ -323,7 +323,9 @@ def test_nothing_is_offered_when_the_next_followup_is_not_automatic_already_crea
     assert (completion.next_suggestion, completion.created_activity) == (None, None)
 
 
-def test_completing_a_followup_of_a_guide_that_is_switched_off_offers_nothing(guide, sale, salesperson_user, admin_user):
+def test_completing_a_followup_of_a_guide_that_is_switched_off_offers_nothing(
+    guide, sale, salesperson_user, admin_user
+):
     intro = create(salesperson_user, sale, guide.intro_call)
     sale_types.set_guide_active(admin_user, guide.new.pk, False)
 

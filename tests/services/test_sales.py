@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from salesguide.domain import selling
 from salesguide.domain.errors import NotAllowed, NotFound, RuleViolation, StaleVersion, ValidationFailed
@@ -414,6 +414,32 @@ def test_reopening_returns_a_closed_or_stalled_sale_to_open_in_its_last_stage(ca
     assert replayed(sale) == as_seen(sale)
 
 
+@pytest.mark.parametrize("close", ["sold", "lost"])
+def test_a_sale_reopened_under_keep_manual_takes_its_stages_probability_not_the_closing_one(
+    cat, salesperson_user, close
+):
+    sale = new_sale(salesperson_user, cat.existing)
+    sales.set_sale_probability(salesperson_user, sale.pk, 45)
+    if close == "sold":
+        sales.close_sale_as_sold(salesperson_user, sale.pk)
+    else:
+        sales.close_sale_as_lost(salesperson_user, sale.pk)
+
+    sales.reopen_sale(salesperson_user, sale.pk)
+
+    assert (as_seen(sale), fresh(sale).probability_is_manual) == ((cat.review.pk, "open", 20), False)
+
+
+def test_a_stalled_sale_reopened_under_keep_manual_keeps_its_manual_probability(cat, salesperson_user):
+    sale = new_sale(salesperson_user, cat.existing)
+    sales.set_sale_probability(salesperson_user, sale.pk, 45)
+    sales.stall_sale(salesperson_user, sale.pk, reopen_date=timezone.localdate() + dt.timedelta(days=9))
+
+    sales.reopen_sale(salesperson_user, sale.pk)
+
+    assert (as_seen(sale), fresh(sale).probability_is_manual) == ((cat.review.pk, "open", 45), True)
+
+
 def test_an_open_sale_cannot_be_reopened(cat, salesperson_user):
     sale = new_sale(salesperson_user, cat.new)
 
@@ -571,6 +597,18 @@ def test_a_stage_deleted_under_a_manual_probability_that_is_kept_keeps_the_value
     assert replayed(sale) == as_seen(sale)
 
 
+def test_a_stage_deleted_under_a_manual_probability_that_follows_the_stage_takes_the_new_stages(
+    cat, admin_user, salesperson_user
+):
+    sale = new_sale(salesperson_user, cat.new)
+    sales.set_sale_probability(salesperson_user, sale.pk, 45)
+
+    catalog.delete_stage(admin_user, cat.lead.pk)
+
+    assert (as_seen(sale), fresh(sale).probability_is_manual) == ((cat.qualified.pk, "open", 30), False)
+    assert replayed(sale) == as_seen(sale)
+
+
 def test_a_sale_reopened_after_its_stage_was_deleted_opens_in_a_stage_its_type_still_has(
     cat, admin_user, salesperson_user
 ):
@@ -704,7 +742,7 @@ def test_a_stage_or_status_change_with_a_stale_version_is_refused(cat, salespers
 
 
 def test_an_unknown_sale_is_not_found(salesperson_user):
-    with pytest.raises(NotFound, match="No sale with id 424242"):
+    with translation.override("en"), pytest.raises(NotFound, match="No sale with id 424242"):
         sales.move_sale_to_stage(salesperson_user, 424242, 1)
 
 

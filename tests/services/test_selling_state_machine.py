@@ -36,7 +36,6 @@ from salesguide.domain.errors import NotAllowed, NotFound, RuleViolation, StaleV
 from salesguide.models import (
     Activity,
     Document,
-    Reason,
     Sale,
     SaleType,
     SaleTypeStage,
@@ -200,6 +199,12 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             self.expected_rows[sale.pk] += rows
             return Sale.objects.select_related("sale_type").get(pk=sale.pk)
 
+        @staticmethod
+        def probability_on_entering(sale: Sale, stage_probability: int) -> int:
+            """SPEC 6.4: entering a stage takes its probability, unless the type keeps a manual value."""
+            kept = sale.sale_type.probability_policy == "keep_manual" and sale.probability_is_manual
+            return sale.probability if kept else stage_probability
+
         def all_live_stage_ids(self) -> list[int]:
             return list(Stage.objects.filter(deleted=False).order_by("pk").values_list("pk", flat=True))
 
@@ -252,8 +257,7 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             after = self.changed(sale, rows=0 if target == sale.stage_id else 1)
             assert after.stage_id == target
             if target != sale.stage_id:
-                kept = sale.sale_type.probability_policy == "keep_manual" and sale.probability_is_manual
-                assert after.probability == (sale.probability if kept else live[target])
+                assert after.probability == self.probability_on_entering(sale, live[target])
 
         @rule(pick=PICK)
         def move_to_the_next_stage(self, pick: int) -> None:
@@ -302,6 +306,7 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             assert (after.status, after.probability, after.stage_when_closed_id, after.stage_id) == (
                 "sold" if sold else "lost", 100 if sold else 0, sale.stage_id, sale.stage_id
             )
+            assert after.probability_is_manual is False  # the outcome, not an estimate to keep on reopening
 
         @rule(pick=PICK, days=st.integers(min_value=1, max_value=90))
         def stall(self, pick: int, days: int) -> None:
@@ -326,10 +331,11 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                 return
             change()
             after = self.changed(sale)
-            live = [s.id for s in _live(sale.sale_type_id)]
+            live = {s.id: s.probability for s in _live(sale.sale_type_id)}
             last = sale.stage_when_closed_id or sale.stage_id
             assert (after.status, after.completed) == ("open", False)
-            assert after.stage_id == (last if last in live else live[0])
+            assert after.stage_id == (last if last in live else list(live)[0])
+            assert after.probability == self.probability_on_entering(sale, live[after.stage_id])
 
         @rule(pick=PICK)
         def mark_completed(self, pick: int) -> None:
@@ -435,13 +441,14 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
 
         def open_sales_in(self, stage_id: int, sale_type_ids: list[int]) -> list[Sale]:
             return list(Sale.objects.filter(pk__in=self.sale_ids, stage_id=stage_id, status="open",
-                                            sale_type_id__in=sale_type_ids))
+                                            sale_type_id__in=sale_type_ids).select_related("sale_type"))
 
         def check_moved_on(self, moving: list[Sale], gone: int, orders_before: dict[int, list[int]]) -> None:
             for sale in moving:
                 after = self.changed(sale)
-                remaining = [s.id for s in _live(sale.sale_type_id)]
-                assert after.stage_id == _next_remaining(orders_before[sale.sale_type_id], gone, remaining)
+                remaining = {s.id: s.probability for s in _live(sale.sale_type_id)}
+                assert after.stage_id == _next_remaining(orders_before[sale.sale_type_id], gone, list(remaining))
+                assert after.probability == self.probability_on_entering(sale, remaining[after.stage_id])
                 last = _rows(sale.pk)[-1]
                 assert (last.kind, last.from_stage_id, last.reason) == (
                     "stage_removed", gone, Stage.objects.get(pk=gone).name

@@ -63,7 +63,8 @@ def _aware_time_in_range(value: dt.datetime) -> dt.datetime:
         value = timezone.make_aware(value, timezone.get_default_timezone())
     if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
         raise PydanticCustomError("salesguide_date", gettext_noop("Enter a date between the years 1900 and 2999."))
-    return value
+    # In UTC: ISO 8601 allows offsets up to 24 hours, PostgreSQL only up to 16.
+    return value.astimezone(dt.UTC)
 
 
 _DATE_SCHEMA = {"type": "string", "format": "date"}
