@@ -1,0 +1,81 @@
+"""The Guide tab's previews in the side panel (SPEC 3.4): a suggestion as it would be created for this sale,
+or an item created from one — creating nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext
+
+from salesguide.models import Activity, ActivityType, Document, Sale
+from salesguide.services import activities, documents
+from salesguide.web.sales.access import is_htmx
+from salesguide.web.sales.guide_views import PAGE, PREVIEW, _actor, _looking, card_url, guide_action
+
+
+def _preview(request: HttpRequest, sale: Sale, heading: str, **preview: Any) -> HttpResponse:
+    """``preview`` holds what ``_preview.html`` shows: ``kind`` ("followup" or "document"), ``draft`` (nothing
+    created yet) and the fields of the activity or document."""
+    context = {"sale": sale, "preview": {"heading": heading, **preview},
+               "back_url": card_url(sale.pk, **_looking(request).params)}
+    if is_htmx(request):
+        return render(request, PREVIEW, context)
+    return render(request, PAGE, {**context, "page_title": heading})
+
+
+def _full_sale(sale_id: int) -> Sale:
+    sale = Sale.objects.select_related("sale_type", "company", "contact", "owner", "stage").filter(pk=sale_id).first()
+    if sale is None:
+        raise Http404(gettext("This sale does not exist."))
+    return sale
+
+
+@guide_action
+def followup_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
+    """SPEC 3.4: the follow-up as it would be created for this sale, creating nothing."""
+    sale = _full_sale(sale_id)
+    draft = activities.draft_followup(_actor(request), sale, suggestion_id)
+    activity_type = ActivityType.objects.filter(pk=draft.activity_type_id).first()
+    return _preview(
+        request, sale, draft.title, kind="followup", draft=True, activity_type=activity_type, title=draft.title,
+        start=draft.start, duration_minutes=draft.duration_minutes, owner=_actor(request), text=draft.text,
+    )
+
+
+@guide_action
+def document_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
+    """SPEC 3.4: the document as it would be created for this sale (merge fields filled), creating nothing."""
+    sale = _full_sale(sale_id)
+    draft = documents.draft_document(sale, suggestion_id)
+    return _preview(
+        request, sale, draft.subject, kind="document", draft=True, template_name=draft.template_name,
+        subject=draft.subject, our_reference=draft.our_reference,
+    )
+
+
+@guide_action
+def activity_preview(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
+    sale = _full_sale(sale_id)
+    activity = Activity.objects.select_related("activity_type", "owner").filter(pk=activity_id, sale_id=sale_id).first()
+    if activity is None:
+        raise Http404(gettext("This follow-up does not exist on this sale."))
+    return _preview(
+        request, sale, activity.title, kind="followup", activity_type=activity.activity_type, title=activity.title,
+        start=activity.start, duration_minutes=activity.duration_minutes, owner=activity.owner, text=activity.text,
+        completed_at=activity.completed_at,
+    )
+
+
+@guide_action
+def created_document_preview(request: HttpRequest, sale_id: int, document_id: int) -> HttpResponse:
+    sale = _full_sale(sale_id)
+    document = Document.objects.select_related("template", "owner").filter(pk=document_id, sale_id=sale_id).first()
+    if document is None:
+        raise Http404(gettext("This document does not exist on this sale."))
+    return _preview(
+        request, sale, document.subject, kind="document", template_name=document.template.name,
+        subject=document.subject, our_reference=document.our_reference, created_at=document.created_at,
+        owner=document.owner,
+    )
