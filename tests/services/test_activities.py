@@ -526,3 +526,23 @@ def test_a_salesperson_cannot_delete_a_document_of_someone_elses_sale(guide, sal
         documents.delete_document(other_salesperson, document.pk)
 
     assert Document.objects.filter(pk=document.pk).exists()
+
+
+def test_a_stalled_sale_proposes_a_phone_call_at_nine_on_its_re_open_date(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from salesguide.models import ActivityType
+    from salesguide.services.activities import propose_reopen_followup
+
+    ActivityType.objects.create(name="Task", kind="task", default_duration_minutes=30, rank=0)
+    call = ActivityType.objects.create(name="Phone call (out)", kind="call", default_duration_minutes=15, rank=1)
+
+    proposal = propose_reopen_followup("Fleet renewal", dt.date(2031, 3, 31))
+
+    assert proposal is not None
+    assert proposal.activity_type_id == call.pk
+    assert proposal.title == "Re-open: Fleet renewal"
+    assert timezone.localtime(proposal.start).replace(tzinfo=None) == dt.datetime(2031, 3, 31, 9, 0)
+    assert proposal.duration_minutes == 15

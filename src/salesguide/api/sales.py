@@ -7,11 +7,11 @@ Everyone reads every sale; salespeople change only their own (the services answe
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
 from ninja import Query, Router
 
 from salesguide.api.auth import actor
@@ -36,13 +36,12 @@ from salesguide.api.sales_schemas import (
 )
 from salesguide.models import Sale, StageChange
 from salesguide.queries import sales as queries
-from salesguide.services import lists
+from salesguide.services import activities, lists
 from salesguide.services import sales as service
 
 router = Router(tags=["Sales"])
 
 # The hour a proposed follow-up on a re-open date starts, in the installation's time zone.
-REOPEN_FOLLOWUP_HOUR = dt.time(9, 0)
 
 
 def local(moment: dt.datetime | None) -> dt.datetime | None:
@@ -112,16 +111,8 @@ def _history_row(change: StageChange) -> dict[str, Any]:
 
 
 def _proposed_reopen_followup(sale: dict[str, Any], reopen_date: dt.date) -> dict[str, Any] | None:
-    activity_type = queries.followup_activity_type()
-    if activity_type is None:
-        return None
-    start = timezone.make_aware(dt.datetime.combine(reopen_date, REOPEN_FOLLOWUP_HOUR), timezone.get_default_timezone())
-    return {
-        "activity_type_id": activity_type.pk,
-        "title": gettext("Re-open: %(title)s") % {"title": sale["title"]},
-        "start": start,
-        "duration_minutes": activity_type.default_duration_minutes,
-    }
+    proposal = activities.propose_reopen_followup(sale["title"], reopen_date)
+    return None if proposal is None else asdict(proposal)
 
 
 # --- the sales --------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from salesguide.domain import guide_progress as progress
 from salesguide.domain.catalog import raise_if_problems
@@ -28,6 +29,7 @@ from salesguide.models import (
     User,
 )
 from salesguide.queries.sale_guide import sale_guide
+from salesguide.queries.sales import followup_activity_type
 from salesguide.services import lists
 from salesguide.services.permissions import require_user
 from salesguide.services.sales import may_edit
@@ -271,6 +273,34 @@ def create_followup_from_suggestion(
         owner_id=owner_id if owner_id is not None else draft.owner_id,
         sale_id=sale.pk,
         suggested_followup=suggestion,
+    )
+
+
+# --- the follow-up a stalled sale proposes -----------------------------------------------------------------
+
+REOPEN_FOLLOWUP_TIME = dt.time(9, 0)
+
+
+@dataclass(frozen=True)
+class ReopenFollowupProposal:
+    activity_type_id: int
+    title: str
+    start: dt.datetime
+    duration_minutes: int
+
+
+def propose_reopen_followup(title: str, reopen_date: dt.date) -> ReopenFollowupProposal | None:
+    """SPEC 3.8: stalling a sale proposes a follow-up on its re-open date — a phone call (else the first live
+    activity type) at 09:00 local time. Nothing is created; the user saves or skips it."""
+    activity_type = followup_activity_type()
+    if activity_type is None:
+        return None
+    start = timezone.make_aware(dt.datetime.combine(reopen_date, REOPEN_FOLLOWUP_TIME))
+    return ReopenFollowupProposal(
+        activity_type_id=activity_type.pk,
+        title=gettext("Re-open: %(title)s") % {"title": title},
+        start=start,
+        duration_minutes=activity_type.default_duration_minutes,
     )
 
 

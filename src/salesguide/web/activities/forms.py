@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesguide.models import Activity, ActivityKind, ActivityType, User
+from salesguide.models import Activity, ActivityType, User
 
 # The services name fields after the model; the form calls the foreign keys without ``_id`` and splits start.
 ACTIVITY_FIELD_ALIASES = {
@@ -40,10 +40,6 @@ def live_activity_types(current_id: int | None = None) -> Any:
     return ActivityType.objects.filter(Q(deleted=False) | Q(pk=current_id or 0)).order_by("rank", "name", "id")
 
 
-def first_call_type() -> ActivityType | None:
-    """The activity type a proposed phone follow-up uses: the first live "call" type, else the first live one."""
-    live = ActivityType.objects.filter(deleted=False).order_by("rank", "name", "id")
-    return live.filter(kind=ActivityKind.CALL).first() or live.first()
 
 
 class ActivityForm(forms.Form):

@@ -3,7 +3,6 @@ Completed. Each form carries the version the user saw; a change made meanwhile i
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from salesguide.domain.errors import DomainError, StaleVersion
 from salesguide.models import Sale, SaleStatus, User
 from salesguide.services import activities as activity_service
 from salesguide.services import sales as service
-from salesguide.web.activities.forms import ACTIVITY_FIELD_ALIASES, ActivityForm, first_call_type
+from salesguide.web.activities.forms import ACTIVITY_FIELD_ALIASES, ActivityForm
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, sale_page
 from salesguide.web.sales.edit_views import card_url
@@ -136,13 +135,17 @@ def stall(request: HttpRequest, sale_id: int) -> HttpResponse:
 
 def _proposed_followup(user: User, sale: Sale) -> dict[str, Any]:
     """The follow-up a stalled sale proposes: a call on the re-open date at 09:00 in the user's time zone."""
-    call = first_call_type()
+    proposal = activity_service.propose_reopen_followup(sale.title, sale.reopen_date) if sale.reopen_date else None
+    if proposal is None:
+        return {"title": _("Re-open: %(title)s") % {"title": sale.title}, "start_date": sale.reopen_date,
+                "owner": user.pk}
+    start = timezone.localtime(proposal.start)
     return {
-        "activity_type": call.pk if call else None,
-        "title": _("Re-open: %(title)s") % {"title": sale.title},
-        "start_date": sale.reopen_date,
-        "start_time": dt.time(9, 0),
-        "duration_minutes": call.default_duration_minutes if call else None,
+        "activity_type": proposal.activity_type_id,
+        "title": proposal.title,
+        "start_date": start.date(),
+        "start_time": start.time(),
+        "duration_minutes": proposal.duration_minutes,
         "owner": user.pk,
     }
 
