@@ -1,53 +1,155 @@
-"""Merge fields for subjects, references and (later) document bodies: Jinja's sandbox with autoescaping off for
-plain text lines. Template errors never escape as exceptions: the text is returned as written."""
+"""The merge fields of a sale: plain facts in, the dictionary a template sees out, formatted for a language.
+
+The facts are plain dataclasses so that the same code builds the context of a real sale (services) and of the
+example sale that the merge-field list and the guide designer's previews show (``fields.EXAMPLE``). Amounts and
+dates are formatted with Babel for the language the document is made in (``nl`` → ``€ 1.234,50``,
+``27 november 2026``; ``en`` → ``€1,234.50``, ``27 November 2026``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.exceptions import SecurityError
 
-_plain = SandboxedEnvironment(autoescape=False)
+from salesguide.documents.sandbox import plain_environment
 
-
-def format_amount(minor_units: int, currency: str) -> str:
-    return f"{currency} {minor_units // 100:,}.{minor_units % 100:02d}"
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 
-def sale_context(sale: Any, *, today: dt.date) -> dict[str, Any]:
-    """The merge fields of a sale (the documented list grows with the document generation work)."""
-    owner = sale.owner
-    company = sale.company
-    contact = sale.contact
+def locale_for(language: str) -> str:
+    return LOCALES.get((language or "en")[:2], "en_GB")
+
+
+def format_money(minor_units: int, currency: str, language: str) -> str:
+    return format_currency(Decimal(minor_units) / 100, currency or "EUR", locale=locale_for(language))
+
+
+def format_long_date(value: dt.date | None, language: str) -> str:
+    return format_date(value, "long", locale=locale_for(language)) if value else ""
+
+
+def line_total(quantity: Decimal, unit_price: int) -> int:
+    """Minor units of one line: quantity × unit price, rounded half up to the minor unit."""
+    return int((Decimal(quantity) * unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    description: str
+    quantity: Decimal
+    unit_price: int
+
+
+@dataclass(frozen=True)
+class PartyFacts:
+    """A company, a contact or a user: every field optional so one shape serves all three."""
+
+    name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    website: str = ""
+    registration_number: str = ""
+
+
+@dataclass(frozen=True)
+class SaleFacts:
+    number: int
+    title: str
+    description: str = ""
+    sale_type: str = ""
+    stage: str = ""
+    stage_probability: int | None = None
+    probability: int = 0
+    amount: int = 0
+    currency: str = "EUR"
+    status: str = ""
+    expected_date: dt.date | None = None
+    closed_date: dt.date | None = None
+    lines: Sequence[LineFacts] = ()
+    company: PartyFacts | None = None
+    contact: PartyFacts | None = None
+    owner: PartyFacts = field(default_factory=PartyFacts)
+
+
+def _party(party: PartyFacts | None) -> dict[str, str]:
+    party = party or PartyFacts()
+    return {
+        "name": party.name, "first_name": party.first_name, "last_name": party.last_name,
+        "job_title": party.job_title, "email": party.email, "phone": party.phone, "address": party.address,
+        "postal_code": party.postal_code, "city": party.city, "country": party.country, "website": party.website,
+        "registration_number": party.registration_number,
+    }
+
+
+def merge_context(
+    facts: SaleFacts, *, language: str, today: dt.date, subject: str = "", our_reference: str = ""
+) -> dict[str, Any]:
+    """What ``{{ ... }}`` in a template can use. Every key is always there (empty when the sale has no
+    contact, say), so a template never fails on a missing company or contact."""
+    locale = locale_for(language)
+    money = lambda minor: format_money(minor, facts.currency, language)  # noqa: E731
+    lines = [
+        {
+            "number": index,
+            "description": line.description,
+            "quantity": format_decimal(line.quantity.normalize() if line.quantity else 0, locale=locale),
+            "unit_price": money(line.unit_price),
+            "total": money(line_total(line.quantity, line.unit_price)),
+        }
+        for index, line in enumerate(facts.lines, start=1)
+    ]
+    lines_total = sum(line_total(line.quantity, line.unit_price) for line in facts.lines)
     return {
         "sale": {
-            "id": sale.pk,
-            "title": sale.title,
-            "amount": format_amount(sale.amount, sale.currency),
-            "currency": sale.currency,
-            "probability": sale.probability,
-            "expected_date": sale.expected_date.isoformat() if sale.expected_date else "",
-            "stage": sale.stage.name if sale.stage_id else "",
+            "id": facts.number,
+            "title": facts.title,
+            "description": facts.description,
+            "type": facts.sale_type,
+            "stage": facts.stage,
+            "stage_probability": (
+                format_percent(facts.stage_probability / 100, locale=locale)
+                if facts.stage_probability is not None else ""
+            ),
+            "probability": format_percent(facts.probability / 100, locale=locale),
+            "amount": money(facts.amount),
+            "weighted_amount": money(line_total(Decimal(facts.probability) / 100, facts.amount)),
+            "currency": facts.currency,
+            "status": facts.status,
+            "expected_date": format_long_date(facts.expected_date, language),
+            "closed_date": format_long_date(facts.closed_date, language),
+            "lines": lines,
+            "lines_total": money(lines_total) if lines else "",
         },
-        "company": {"name": company.name if company else "", "city": company.city if company else ""},
-        "contact": {
-            "name": contact.full_name if contact else "",
-            "first_name": contact.first_name if contact else "",
-            "last_name": contact.last_name if contact else "",
-            "email": contact.email if contact else "",
-        },
-        "owner": {"name": owner.get_full_name() or owner.get_username(), "email": owner.email},
-        "today": today.isoformat(),
+        "company": _party(facts.company),
+        "contact": _party(facts.contact),
+        "owner": _party(facts.owner),
+        "today": format_long_date(today, language),
+        "subject": subject,
+        "our_reference": our_reference,
     }
 
 
 def render_line(text: str, context: dict[str, Any]) -> str:
-    """One line of text (a subject, our reference) with its merge fields filled in."""
+    """One line of text (a subject, our reference) with its merge fields filled in. A line that does not render
+    (a typing error in a suggestion's subject) is returned as written rather than failing the whole document."""
     if "{" not in text:
         return text
     try:
-        return _plain.from_string(text).render(context).strip()
-    except (TemplateError, TypeError, ValueError):
+        return plain_environment().from_string(text).render(context).strip()
+    except (TemplateError, SecurityError, TypeError, ValueError, OverflowError):
         return text

@@ -21,8 +21,12 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def render(self, translate: Any = None) -> str:
+        """The message in the language of ``translate``; a value that is a Message itself is rendered too."""
         template = translate(self.text) if translate else self.text
-        return template % dict(self.params) if self.params else template
+        if not self.params:
+            return template
+        params = {k: v.render(translate) if isinstance(v, Message) else v for k, v in self.params.items()}
+        return template % params
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,10 @@ def _followups_in_order(sale: SaleOnGuide) -> list[FollowupBlueprint]:
 def followup_start(sale: SaleOnGuide, suggestion_id: int, now: dt.datetime) -> dt.datetime:
     """Start of a follow-up created from a suggestion (SPEC 3.3): the start of the previous guide follow-up on
     this sale (the nearest earlier suggestion in guide order that has an activity; its latest one) or now,
-    plus the suggestion's days_offset."""
+    plus the suggestion's days_offset.
+
+    Days are added on the wall clock of the times given (aware datetimes in a zoneinfo time zone): a call at 09:00
+    in Amsterdam a week later is at 09:00 again, also across a daylight-saving change."""
     order = _followups_in_order(sale)
     ids = [f.id for f in order]
     if suggestion_id not in ids:

@@ -21,7 +21,7 @@ from salesguide.models.catalog import (
     TemplateFormat,
 )
 from salesguide.models.customers import Company, Contact
-from salesguide.models.sales import Sale, SaleStatus, StageChange
+from salesguide.models.sales import Sale, SaleLine, SaleStatus, StageChange
 
 __all__ = [
     "Activity",
@@ -29,6 +29,7 @@ __all__ = [
     "Contact",
     "Document",
     "Sale",
+    "SaleLine",
     "SaleStatus",
     "StageChange",
     "ActivityKind",

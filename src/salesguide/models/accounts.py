@@ -21,6 +21,11 @@ class User(AbstractUser):
     confirm_suggested_followups = models.BooleanField(
         _("confirm creation of suggested follow-up"), default=True
     )
+    # Blank: the installation's time zone (settings.TIME_ZONE).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # The secret in the user's calendar feed URL (SPEC 5); null when the feed is off. Stored as is, because the
+    # user must be able to see the URL again; revoking it replaces it.
+    calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("user")

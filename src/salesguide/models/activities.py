@@ -53,7 +53,11 @@ class Document(models.Model):
     template = models.ForeignKey(DocumentTemplate, verbose_name=_("template"), on_delete=models.PROTECT)
     subject = models.CharField(_("subject"), max_length=255)
     our_reference = models.CharField(_("our reference"), max_length=255, blank=True)
-    file = models.FileField(_("file"), upload_to="documents/", blank=True)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    # The name the file is downloaded under and its media type (.docx, or .eml/.txt for e-mail templates).
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
     sale = models.ForeignKey(
         Sale, verbose_name=_("sale"), null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
@@ -70,11 +74,13 @@ class Document(models.Model):
         SuggestedDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="created_documents"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sale", "created_at"], name="document_sale_created_idx")]
 
     def __str__(self) -> str:
         return self.subject

@@ -78,6 +78,25 @@ class Sale(models.Model):
         return self.title
 
 
+class SaleLine(models.Model):
+    """One line of what is offered (product or service, quantity, unit price); a quotation lists them. When a
+    sale has lines, its amount is their total."""
+
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="lines")
+    rank = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("description"), max_length=255)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
+    unit_price = models.BigIntegerField(_("unit price"), help_text=_("In minor units (cents)."))
+
+    class Meta:
+        verbose_name = _("sale line")
+        verbose_name_plural = _("sale lines")
+        ordering = ["rank", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
 class StageChange(models.Model):
     """One row per change of stage, status or probability; never edited (SPEC 1, "Stage change")."""
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from salesguide.domain import guide_progress as progress
 from salesguide.domain.selling import SaleStatus
 from salesguide.models import Activity, Document, Sale
@@ -110,7 +112,8 @@ def sale_guide(sale: Sale) -> SaleGuide:
         current_stage_id=sale.stage_id,
         status=SaleStatus(sale.status),
         activities={
-            key: [progress.CreatedActivity(a.id, a.start, a.completed) for a in value]
+            # In local time: a follow-up days later keeps its time of day across a daylight-saving change.
+            key: [progress.CreatedActivity(a.id, timezone.localtime(a.start), a.completed) for a in value]
             for key, value in activities.items()
         },
         documents={key: [d.id for d in value] for key, value in documents.items()},

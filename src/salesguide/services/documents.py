@@ -1,23 +1,33 @@
-"""Documents on a sale, created from the guide's suggested documents (SPEC 3.3).
+"""Documents on a sale, made from the guide's suggested documents (SPEC 3.3): the file is generated from the
+template when the document is created, and again on request after the sale changed. A document counts as done
+as soon as it exists.
 
-For now a document is stored with its rendered subject and our reference; generating the file from the
-template joins in the documents work (issue 4). A document counts as done as soon as it exists.
+Word templates give a ``.docx``; HTML and text templates (e-mails) give an unsent ``.eml`` addressed to the
+sale's contact, which mail programs open as a draft. Everything is filled in inside Jinja's sandbox
+(``salesguide.documents``), in the language of the user who makes the document.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from salesguide.documents.merge import render_line, sale_context
+from salesguide.documents import render
+from salesguide.documents.fields import example_context
+from salesguide.documents.merge import LineFacts, PartyFacts, SaleFacts, merge_context, render_line
+from salesguide.documents.preview import PreviewPage, docx_preview, email_preview
 from salesguide.domain.catalog import raise_if_problems
-from salesguide.domain.errors import FieldProblem, Message, NotAllowed, gettext_noop
-from salesguide.models import Document, Role, Sale, SuggestedDocument, User
+from salesguide.domain.errors import FieldProblem, Message, NotAllowed, RuleViolation, gettext_noop
+from salesguide.models import Document, DocumentTemplate, Role, Sale, SuggestedDocument, TemplateFormat, User
 from salesguide.services import lists
-from salesguide.services.permissions import require_user
+from salesguide.services.permissions import require_admin, require_user
 from salesguide.services.sales import may_edit
+from salesguide.services.templates import template_content
 
 SUBJECT_MAX = 255
 
@@ -32,6 +42,117 @@ class DocumentDraft:
     sale_id: int
     company_id: int | None
     contact_id: int | None
+
+
+@dataclass(frozen=True)
+class DocumentPreview:
+    """A document as it is or would be: the page to show, or why it cannot be filled in."""
+
+    page: PreviewPage | None
+    problem: Message | None = None
+
+
+# --- the facts of a sale --------------------------------------------------------------------------------------
+
+
+def _party_of_user(user: User) -> PartyFacts:
+    return PartyFacts(name=user.get_full_name() or user.get_username(), first_name=user.first_name,
+                      last_name=user.last_name, email=user.email)
+
+
+def sale_facts(sale: Sale) -> SaleFacts:
+    """Reads the sale with ``sale_type, company, contact, owner, stage`` loaded, plus one query for its lines."""
+    company, contact = sale.company, sale.contact
+    return SaleFacts(
+        number=sale.pk,
+        title=sale.title,
+        description=sale.description,
+        sale_type=sale.sale_type.name,
+        stage=sale.stage.name if sale.stage else "",
+        stage_probability=sale.stage.probability if sale.stage else None,
+        probability=sale.probability,
+        amount=sale.amount,
+        currency=sale.currency,
+        status=str(sale.get_status_display()),
+        expected_date=sale.expected_date,
+        closed_date=sale.closed_date,
+        lines=[LineFacts(line.description, Decimal(line.quantity), line.unit_price) for line in sale.lines.all()],
+        company=PartyFacts(
+            name=company.name, address=company.address, postal_code=company.postal_code, city=company.city,
+            country=company.country, phone=company.phone, email=company.email, website=company.website,
+            registration_number=company.org_number,
+        ) if company else None,
+        contact=PartyFacts(
+            name=contact.full_name, first_name=contact.first_name, last_name=contact.last_name,
+            job_title=contact.title, email=contact.email, phone=contact.phone,
+        ) if contact else None,
+        owner=_party_of_user(sale.owner),
+    )
+
+
+def _language(actor: User) -> str:
+    return actor.language or translation.get_language() or "en"
+
+
+def _context(actor: User, sale: Sale, *, subject: str = "", our_reference: str = "") -> dict:
+    language = _language(actor)
+    with translation.override(language):
+        facts = sale_facts(sale)
+    return merge_context(facts, language=language, today=timezone.localdate(), subject=subject,
+                         our_reference=our_reference)
+
+
+# --- generating -----------------------------------------------------------------------------------------------
+
+
+def generate_file(template: DocumentTemplate, context: dict, *, subject: str, to: PartyFacts | None,
+                  sender: PartyFacts) -> render.GeneratedFile:
+    """The file of a document; raises ``TemplateFault``."""
+    if template.format == TemplateFormat.DOCX:
+        content = render.render_docx(template_content(template), context)
+        return render.GeneratedFile(content, render.file_name_for(subject, "docx"), render.DOCX_CONTENT_TYPE)
+    html = template.format == TemplateFormat.HTML
+    body = render.render_body(template.body, context, html=html)
+    content = render.email_file(
+        subject=subject, body=body, html=html, to_name=to.name if to else "", to_address=to.email if to else "",
+        from_name=sender.name, from_address=sender.email,
+    )
+    return render.GeneratedFile(content, render.file_name_for(subject, "eml"), render.EML_CONTENT_TYPE)
+
+
+def preview_page(template: DocumentTemplate, context: dict) -> PreviewPage:
+    """The readable preview of a template filled in with ``context``; raises ``TemplateFault``."""
+    if template.format == TemplateFormat.DOCX:
+        return docx_preview(render.render_docx(template_content(template), context))
+    html = template.format == TemplateFormat.HTML
+    return email_preview(render.render_body(template.body, context, html=html), html=html)
+
+
+def _cannot_fill_in(fault: render.TemplateFault, template: DocumentTemplate) -> RuleViolation:
+    return RuleViolation(Message(gettext_noop("The template “%(template)s” cannot be used: %(problem)s"),
+                                 {"template": template.name, "problem": fault.message}))
+
+
+def _write_file(actor: User, document: Document, sale: Sale) -> None:
+    context = _context(actor, sale, subject=document.subject, our_reference=document.our_reference)
+    facts_contact = PartyFacts(**{k: context["contact"][k] for k in ("name", "email")}) if sale.contact_id else None
+    try:
+        generated = generate_file(document.template, context, subject=document.subject, to=facts_contact,
+                                  sender=_party_of_user(sale.owner))
+    except render.TemplateFault as fault:
+        raise _cannot_fill_in(fault, document.template) from fault
+    old = document.file.name if document.file else ""
+    document.file.save(generated.file_name, ContentFile(generated.content), save=False)
+    document.file_name = generated.file_name
+    document.content_type = generated.content_type
+    document.generated_at = timezone.now()
+    document.save()
+    if old and old != document.file.name:
+        # Removed after the new file is saved: a failing save keeps the old one.
+        transaction.on_commit(lambda: document.file.storage.delete(old))
+
+
+# --- drafts and previews --------------------------------------------------------------------------------------
 
 
 def _sale(sale_id: int) -> Sale:
@@ -56,9 +177,12 @@ def _suggestion_on_sale(sale: Sale, suggestion_id: int) -> SuggestedDocument:
     return suggestion
 
 
-def draft_document(sale: Sale, suggestion_id: int) -> DocumentDraft:
+def draft_document(sale: Sale, suggestion_id: int, *, language: str | None = None) -> DocumentDraft:
     suggestion = _suggestion_on_sale(sale, suggestion_id)
-    context = sale_context(sale, today=timezone.localdate())
+    language = language or translation.get_language() or "en"
+    with translation.override(language):
+        facts = sale_facts(sale)
+    context = merge_context(facts, language=language, today=timezone.localdate())
     return DocumentDraft(
         suggestion_id=suggestion.pk,
         template_id=suggestion.template_id,
@@ -73,29 +197,87 @@ def draft_document(sale: Sale, suggestion_id: int) -> DocumentDraft:
 
 def preview_document_from_suggestion(actor: User, sale_id: int, suggestion_id: int) -> DocumentDraft:
     require_user(actor)
-    return draft_document(_sale(sale_id), suggestion_id)
+    return draft_document(_sale(sale_id), suggestion_id, language=_language(actor))
+
+
+def render_suggestion_preview(actor: User, sale_id: int, suggestion_id: int) -> tuple[DocumentDraft, DocumentPreview]:
+    """SPEC 3.4: the document a suggestion would give for this sale, filled in, creating nothing."""
+    require_user(actor)
+    sale = _sale(sale_id)
+    draft = draft_document(sale, suggestion_id, language=_language(actor))
+    template = DocumentTemplate.objects.get(pk=draft.template_id)
+    context = _context(actor, sale, subject=draft.subject, our_reference=draft.our_reference)
+    return draft, _preview(template, context)
+
+
+def render_document_preview(actor: User, document_id: int) -> tuple[Document, DocumentPreview]:
+    """A created document as it was generated (its file), or filled in now if it has none yet."""
+    require_user(actor)
+    document = _document(document_id)
+    if document.file and document.template.format == TemplateFormat.DOCX:
+        try:
+            with document.file.open("rb") as handle:
+                return document, DocumentPreview(docx_preview(handle.read()))
+        except OSError:
+            pass
+    if document.sale_id is None:
+        return document, DocumentPreview(None)
+    sale = _sale(document.sale_id)
+    context = _context(actor, sale, subject=document.subject, our_reference=document.our_reference)
+    return document, _preview(document.template, context)
+
+
+def render_designer_preview(actor: User, suggestion_id: int, language: str | None = None) -> DocumentPreview:
+    """The guide designer has no sale: the suggestion's document filled in with the example sale."""
+    require_admin(actor)
+    suggestion = SuggestedDocument.objects.select_related("template").filter(pk=suggestion_id).first()
+    if suggestion is None:
+        raise lists.not_found(SuggestedDocument, suggestion_id)
+    language = language or _language(actor)
+    base = example_context(language)
+    subject = render_line(suggestion.subject or suggestion.name, base)
+    context = example_context(language, subject=subject,
+                              our_reference=render_line(suggestion.our_reference, base))
+    return _preview(suggestion.template, context)
+
+
+def _preview(template: DocumentTemplate, context: dict) -> DocumentPreview:
+    try:
+        return DocumentPreview(preview_page(template, context))
+    except render.TemplateFault as fault:
+        return DocumentPreview(None, fault.message)
+
+
+# --- writes ---------------------------------------------------------------------------------------------------
+
+
+def _text_problems(subject: object, reference: object) -> list[FieldProblem]:
+    problems = []
+    if not isinstance(subject, str) or not subject.strip():
+        problems.append(FieldProblem(("subject",), Message(gettext_noop("A subject is required."))))
+    for name, value in (("subject", subject), ("our_reference", reference)):
+        if value is not None and not isinstance(value, str):
+            problems.append(FieldProblem((name,), Message(gettext_noop("Enter text."))))
+        elif isinstance(value, str) and len(value) > SUBJECT_MAX:
+            problems.append(FieldProblem((name,), Message(gettext_noop("At most %(max)d characters."),
+                                                          {"max": SUBJECT_MAX})))
+    return problems
 
 
 @transaction.atomic
 def create_document_from_suggestion(
     actor: User, sale_id: int, suggestion_id: int, *, subject: str | None = None, our_reference: str | None = None
 ) -> Document:
+    """Creates the document and generates its file; a template that cannot be filled in creates nothing."""
     require_user(actor)
     sale = _sale(sale_id)
     if not may_edit(actor, sale):
         raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can add documents to it.")))
-    draft = draft_document(sale, suggestion_id)
+    draft = draft_document(sale, suggestion_id, language=_language(actor))
     subject = draft.subject if subject is None else subject
     reference = draft.our_reference if our_reference is None else our_reference
-    problems = []
-    if not isinstance(subject, str) or not subject.strip():
-        problems.append(FieldProblem(("subject",), Message(gettext_noop("A subject is required."))))
-    for name, value in (("subject", subject), ("our_reference", reference)):
-        if isinstance(value, str) and len(value) > SUBJECT_MAX:
-            problems.append(FieldProblem((name,), Message(gettext_noop("At most %(max)d characters."),
-                                                          {"max": SUBJECT_MAX})))
-    raise_if_problems(problems)
-    return Document.objects.create(
+    raise_if_problems(_text_problems(subject, reference))
+    document = Document.objects.create(
         template_id=draft.template_id,
         subject=subject.strip(),
         our_reference=(reference or "").strip(),
@@ -105,17 +287,93 @@ def create_document_from_suggestion(
         owner=actor,
         suggested_document_id=draft.suggestion_id,
     )
+    _write_file(actor, document, sale)
+    return document
+
+
+def _document(document_id: int) -> Document:
+    document = Document.objects.select_related("template", "sale", "owner").filter(pk=document_id).first()
+    if document is None:
+        raise lists.not_found(Document, document_id)
+    return document
+
+
+def _require_may_change(actor: User, document: Document, message: str) -> None:
+    allowed = actor.role in (Role.ADMIN, Role.MANAGER) or document.owner_id == actor.pk or (
+        document.sale is not None and may_edit(actor, document.sale)
+    )
+    if not allowed:
+        raise NotAllowed(Message(message))
+
+
+@transaction.atomic
+def update_document(
+    actor: User, document_id: int, *, subject: str | None = None, our_reference: str | None = None
+) -> Document:
+    """Changes the subject or our reference and generates the file again with them."""
+    require_user(actor)
+    document = _document(document_id)
+    _require_may_change(actor, document, gettext_noop("Only the owner of this document or a manager can change it."))
+    new_subject = document.subject if subject is None else subject
+    new_reference = document.our_reference if our_reference is None else our_reference
+    raise_if_problems(_text_problems(new_subject, new_reference))
+    document.subject = new_subject.strip()
+    document.our_reference = (new_reference or "").strip()
+    if document.sale_id:
+        _write_file(actor, document, _sale(document.sale_id))
+    else:
+        document.save()
+    return document
+
+
+@transaction.atomic
+def regenerate_document(actor: User, document_id: int) -> Document:
+    """Generates the file again from the template and the sale as they are now (after the sale changed)."""
+    require_user(actor)
+    document = _document(document_id)
+    _require_may_change(
+        actor, document, gettext_noop("Only the owner of this document or a manager can generate it again.")
+    )
+    if document.sale_id is None:
+        raise RuleViolation(Message(gettext_noop("Only a document on a sale can be generated again.")))
+    _write_file(actor, document, _sale(document.sale_id))
+    return document
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    content: bytes
+    file_name: str
+    content_type: str
+    generated_at: dt.datetime | None
+
+
+def document_file(actor: User, document_id: int) -> DocumentFile:
+    """The generated file. A document made before files were generated gets its file now."""
+    require_user(actor)
+    document = _document(document_id)
+    if not document.file and document.sale_id:
+        with transaction.atomic():
+            _write_file(actor, document, _sale(document.sale_id))
+    if not document.file:
+        raise RuleViolation(Message(gettext_noop("This document has no file.")))
+    try:
+        with document.file.open("rb") as handle:
+            content = handle.read()
+    except OSError as error:
+        raise RuleViolation(Message(gettext_noop("The file of this document is missing; generate it again."))) \
+            from error
+    return DocumentFile(content, document.file_name or render.file_name_for(document.subject, "docx"),
+                        document.content_type or render.DOCX_CONTENT_TYPE, document.generated_at)
 
 
 @transaction.atomic
 def delete_document(actor: User, document_id: int) -> None:
     require_user(actor)
-    document = Document.objects.select_related("sale").filter(pk=document_id).first()
-    if document is None:
-        raise lists.not_found(Document, document_id)
-    allowed = actor.role in (Role.ADMIN, Role.MANAGER) or document.owner_id == actor.pk or (
-        document.sale is not None and may_edit(actor, document.sale)
-    )
-    if not allowed:
-        raise NotAllowed(Message(gettext_noop("Only the owner of this document or a manager can delete it.")))
+    document = _document(document_id)
+    _require_may_change(actor, document, gettext_noop("Only the owner of this document or a manager can delete it."))
+    name = document.file.name if document.file else ""
+    storage = document.file.storage
     document.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,6 +1,8 @@
 """Document templates: uploaded .docx files, or HTML/text bodies for e-mails.
 
-Generating documents from them comes later; here they are validated and stored.
+A template is checked when it is stored: it must be a real Word file within the size limit, and it must fill in
+with the example sale in the sandbox with every merge field known (``salesguide.documents``), so a typing error
+or a forbidden construct is reported with its place at upload, not when a salesperson needs the document.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from salesguide.documents import render
+from salesguide.documents.fields import example_context
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import FieldProblem, Message, gettext_noop
 from salesguide.models import DocumentTemplate, TemplateFormat, User
@@ -20,7 +24,7 @@ from salesguide.services import lists
 from salesguide.services.permissions import require_admin
 
 _UNSET: Any = object()
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_CONTENT_TYPE = render.DOCX_CONTENT_TYPE
 
 
 def docx_problems(content: bytes, filename: str, loc: tuple[str | int, ...] = ("file",)) -> list[FieldProblem]:
@@ -45,6 +49,24 @@ def docx_problems(content: bytes, filename: str, loc: tuple[str | int, ...] = ("
         docx.Document(io.BytesIO(content))
     except Exception:
         return [FieldProblem(loc, Message(gettext_noop("This is not a valid Word document (.docx).")))]
+    try:
+        render.render_docx(content, example_context("en"), strict=True)
+    except render.TemplateFault as fault:
+        return [FieldProblem(loc, fault.message)]
+    return []
+
+
+def body_problems(body: object, format: str, loc: tuple[str | int, ...] = ("body",)) -> list[FieldProblem]:
+    """An e-mail body must be there and fill in with the example sale."""
+    if not isinstance(body, str) or not body.strip():
+        return [FieldProblem(loc, Message(gettext_noop("The template needs a body.")))]
+    if len(body) > settings.TEMPLATE_UPLOAD_MAX_BYTES:
+        limit = settings.TEMPLATE_UPLOAD_MAX_BYTES // 1024
+        return [FieldProblem(loc, Message(gettext_noop("The body is too long (at most %(max)d KB)."), {"max": limit}))]
+    try:
+        render.render_body(body, example_context("en"), html=format == TemplateFormat.HTML, strict=True)
+    except render.TemplateFault as fault:
+        return [FieldProblem(loc, fault.message)]
     return []
 
 
@@ -58,9 +80,8 @@ def create_text_template(
 ) -> DocumentTemplate:
     require_admin(actor)
     problems = rules.name_problems(name) + _kind_problems(kind)
-    problems += rules.choice_problems(format, [TemplateFormat.HTML, TemplateFormat.TEXT], ("format",))
-    if not isinstance(body, str) or not body.strip():
-        problems.append(FieldProblem(("body",), Message(gettext_noop("The template needs a body."))))
+    format_problems = rules.choice_problems(format, [TemplateFormat.HTML, TemplateFormat.TEXT], ("format",))
+    problems += format_problems or body_problems(body, format)
     rules.raise_if_problems(problems)
     lists.ensure_unique_name(DocumentTemplate, name)
     return DocumentTemplate.objects.create(
@@ -106,8 +127,8 @@ def update_template(
     if body is not _UNSET:
         if template.format == TemplateFormat.DOCX:
             problems.append(FieldProblem(("body",), Message(gettext_noop("A Word template has a file, not a body."))))
-        elif not isinstance(body, str) or not body.strip():
-            problems.append(FieldProblem(("body",), Message(gettext_noop("The template needs a body."))))
+        else:
+            problems += body_problems(body, template.format)
     if content is not None:
         if template.format != TemplateFormat.DOCX:
             problems.append(FieldProblem(("file",), Message(gettext_noop("This template has a body, not a file."))))

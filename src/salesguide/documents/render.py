@@ -1,0 +1,177 @@
+"""Filling in templates: Word files with docxtpl, e-mails from HTML or text bodies — always inside the sandbox.
+
+Checking a template (on upload) renders it with the example sale and strict merge fields, so a typing error,
+an unknown field or a forbidden construct is reported with the place it is at, before anyone relies on it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formataddr
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+
+from salesguide.documents.sandbox import document_environment, text_environment
+from salesguide.domain.errors import Message, gettext_noop
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EML_CONTENT_TYPE = "message/rfc822"
+# A generated document larger than this is refused: a template that explodes (loops) is not a letter.
+MAX_OUTPUT_BYTES = 20 * 1024 * 1024
+_TAGS = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+class TemplateFault(Exception):
+    """A template that cannot be filled in; ``message`` says what and where, for the user."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render())
+        self.message = message
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    content: bytes
+    file_name: str
+    content_type: str
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _what(error: Exception) -> Message:
+    if isinstance(error, SecurityError):
+        return Message(gettext_noop("it uses something templates may not use (%(error)s)"), {"error": error})
+    if isinstance(error, UndefinedError):
+        return Message(gettext_noop("unknown merge field (%(error)s)"), {"error": error})
+    if isinstance(error, TemplateSyntaxError):
+        return Message(gettext_noop("syntax error: %(error)s"), {"error": error.message or error})
+    return Message(gettext_noop("the template engine says: %(error)s"), {"error": error})
+
+
+def _template_line(error: Exception) -> int | None:
+    """The template line an error is on: syntax errors carry it; for errors while filling in, Jinja rewrites
+    the traceback so that its frames point into the template ("<template>")."""
+    lineno = getattr(error, "lineno", None)
+    if lineno:
+        return int(lineno)
+    found = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def _docx_place(template: DocxTemplate, error: Exception) -> str:
+    """The text of the paragraph the error is in. docxtpl puts every paragraph of the part it renders on a line
+    of its own before handing the XML to Jinja, so the template line is the paragraph."""
+    lineno = _template_line(error)
+    part = getattr(template, "current_rendering_part", None)
+    if not lineno or part is None:
+        return ""
+    try:
+        source = template.patch_xml(template.get_part_xml(part) if part is not template.docx._part
+                                    else template.get_xml())
+    except Exception:
+        return ""
+    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", source).splitlines()
+    return _shorten(_TAGS.sub("", lines[lineno - 1])) if 0 < lineno <= len(lines) else ""
+
+
+def _fault_in_docx(template: DocxTemplate, error: Exception) -> TemplateFault:
+    what = _what(error)
+    place = _docx_place(template, error)
+    if place:
+        return TemplateFault(Message(
+            gettext_noop("The template cannot be filled in near “%(place)s”: %(problem)s."),
+            {"place": place, "problem": what},
+        ))
+    return TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."), {"problem": what}))
+
+
+def _fault_in_text(error: Exception) -> TemplateFault:
+    lineno = getattr(error, "lineno", None)
+    what = _what(error)
+    if lineno:
+        return TemplateFault(Message(
+            gettext_noop("The template cannot be filled in on line %(line)d: %(problem)s."),
+            {"line": lineno, "problem": what},
+        ))
+    return TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."), {"problem": what}))
+
+
+def render_docx(content: bytes, context: Mapping[str, Any], *, strict: bool = False) -> bytes:
+    """The Word template ``content`` filled in with ``context``; raises ``TemplateFault``."""
+    try:
+        template = DocxTemplate(io.BytesIO(content))
+    except Exception as error:
+        raise TemplateFault(Message(gettext_noop("This is not a valid Word document (.docx)."))) from error
+    try:
+        template.render(dict(context), jinja_env=document_environment(strict=strict), autoescape=True)
+        out = io.BytesIO()
+        template.save(out)
+    except (TemplateError, SecurityError) as error:
+        raise _fault_in_docx(template, error) from error
+    except (ValueError, KeyError, TypeError, OverflowError, zipfile.BadZipFile) as error:
+        raise TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."),
+                                    {"problem": str(error) or type(error).__name__})) from error
+    except Exception as error:  # lxml: the filled-in XML is no longer a valid Word document
+        if type(error).__module__.startswith("lxml"):
+            raise TemplateFault(Message(gettext_noop(
+                "The template does not give a valid Word document: a merge field or tag probably splits a "
+                "table or paragraph. Retype the tags in one go, without formatting changes inside them."
+            ))) from error
+        raise
+    if out.tell() > MAX_OUTPUT_BYTES:
+        raise TemplateFault(Message(gettext_noop("The filled-in document is too large.")))
+    return out.getvalue()
+
+
+def render_body(body: str, context: Mapping[str, Any], *, html: bool, strict: bool = False) -> str:
+    """An e-mail body (HTML escaped, text not) filled in; raises ``TemplateFault``."""
+    environment = document_environment(strict=strict) if html else text_environment(strict=strict)
+    try:
+        result = environment.from_string(body).render(dict(context))
+    except (TemplateError, SecurityError, TypeError, ValueError, OverflowError) as error:
+        raise _fault_in_text(error) from error
+    if len(result.encode()) > MAX_OUTPUT_BYTES:
+        raise TemplateFault(Message(gettext_noop("The filled-in document is too large.")))
+    return result
+
+
+def email_file(*, subject: str, body: str, html: bool, to_name: str, to_address: str, from_name: str,
+               from_address: str) -> bytes:
+    """An unsent e-mail (``.eml``): mail programs open it as a draft to check and send."""
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = subject
+    if to_address:
+        message["To"] = formataddr((to_name, to_address))
+    if from_address:
+        message["From"] = formataddr((from_name, from_address))
+    message["X-Unsent"] = "1"
+    if html:
+        message.set_content(_TAGS.sub("", body))
+        message.add_alternative(body, subtype="html")
+    else:
+        message.set_content(body)
+    return message.as_bytes()
+
+
+def file_name_for(subject: str, extension: str) -> str:
+    """A download name from the subject: letters, digits and a few separators, never a path."""
+    stem = re.sub(r"[^\w\- .,&()]+", "", subject, flags=re.UNICODE).strip(" .") or "document"
+    return f"{stem[:120]}.{extension}"
