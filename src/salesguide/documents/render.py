@@ -6,6 +6,7 @@ an unknown field or a forbidden construct is reported with the place it is at, b
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -153,6 +154,14 @@ def render_body(body: str, context: Mapping[str, Any], *, html: bool, strict: bo
     return result
 
 
+def plain_text_of(html_body: str) -> str:
+    """A readable plain-text alternative of an HTML e-mail body."""
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</tr>|</h[1-6]>|</li>|</div>", "\n", html_body)
+    text = html.unescape(_TAGS.sub("", text))
+    text = "\n".join(line.strip() for line in text.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
 def email_file(*, subject: str, body: str, html: bool, to_name: str, to_address: str, from_name: str,
                from_address: str) -> bytes:
     """An unsent e-mail (``.eml``): mail programs open it as a draft to check and send."""
@@ -164,11 +173,23 @@ def email_file(*, subject: str, body: str, html: bool, to_name: str, to_address:
         message["From"] = formataddr((from_name, from_address))
     message["X-Unsent"] = "1"
     if html:
-        message.set_content(_TAGS.sub("", body))
+        message.set_content(plain_text_of(body))
         message.add_alternative(body, subtype="html")
     else:
         message.set_content(body)
     return message.as_bytes()
+
+
+def email_body(content: bytes) -> tuple[str, bool]:
+    """The body of a generated e-mail, preferring its HTML part: ``(body, is_html)``."""
+    import email
+    from email.message import Message as MailMessage
+
+    message = email.message_from_bytes(content, policy=SMTP)
+    part = message.get_body(preferencelist=("html", "plain")) if hasattr(message, "get_body") else None
+    if part is None or not isinstance(part, MailMessage):
+        return "", False
+    return str(part.get_content()), part.get_content_type() == "text/html"
 
 
 def file_name_for(subject: str, extension: str) -> str:

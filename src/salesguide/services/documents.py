@@ -214,12 +214,17 @@ def render_document_preview(actor: User, document_id: int) -> tuple[Document, Do
     """A created document as it was generated (its file), or filled in now if it has none yet."""
     require_user(actor)
     document = _document(document_id)
-    if document.file and document.template.format == TemplateFormat.DOCX:
+    if document.file:
         try:
             with document.file.open("rb") as handle:
-                return document, DocumentPreview(docx_preview(handle.read()))
+                content = handle.read()
         except OSError:
-            pass
+            content = b""
+        if content and document.content_type == render.EML_CONTENT_TYPE:
+            body, html = render.email_body(content)
+            return document, DocumentPreview(email_preview(body, html=html))
+        if content:
+            return document, DocumentPreview(docx_preview(content))
     if document.sale_id is None:
         return document, DocumentPreview(None)
     sale = _sale(document.sale_id)
