@@ -4,7 +4,8 @@
 - ``DATABASE_URL`` (default SQLite in the data directory); ``postgres://...`` for PostgreSQL.
 - ``SALESGUIDE_DEBUG`` (``1`` for development), ``SALESGUIDE_ALLOWED_HOSTS`` (comma-separated),
   ``SALESGUIDE_LANGUAGE`` (``nl`` or ``en``: the installation's language, decides which starter guides load),
-  ``SALESGUIDE_CURRENCY`` (ISO 4217, default EUR), ``SALESGUIDE_TIME_ZONE`` (default Europe/Amsterdam).
+  ``SALESGUIDE_CURRENCY`` (ISO 4217, default EUR), ``SALESGUIDE_TIME_ZONE`` (default Europe/Amsterdam),
+  ``SALESGUIDE_CALENDAR_DOMAIN`` (the host part of calendar event ids, default ``salesguide``).
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("SALESGUIDE_TIME_ZONE", "Europe/Amsterdam")
 DEFAULT_CURRENCY = os.environ.get("SALESGUIDE_CURRENCY", "EUR")
+# The right-hand side of calendar event UIDs ("activity-7@crm.example.com"): set it to the installation's host
+# name so that events of two installations never collide in one calendar.
+SALESGUIDE_CALENDAR_DOMAIN = os.environ.get("SALESGUIDE_CALENDAR_DOMAIN", "salesguide")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "web" / "static"]

@@ -64,9 +64,10 @@ def test_every_endpoint_of_the_contract_is_described(openapi):
     assert [c for c in CONTRACT if c not in described] == []
 
 
-def test_every_endpoint_but_health_needs_a_login_and_declares_401_and_429(openapi):
+def test_every_endpoint_but_health_and_the_calendar_feed_needs_a_login_and_declares_401_and_429(openapi):
     for path, method, operation in _operations(openapi):
-        if path == "/api/v1/health":
+        # SPEC 7: the calendar feed's secret URL is its key (calendar programs cannot log in).
+        if path in ("/api/v1/health", "/api/v1/calendar/{secret}.ics"):
             assert "security" not in operation
             continue
         assert operation["security"] == [{"BearerToken": []}, {"Session": []}], (method, path)

@@ -305,7 +305,10 @@ def test_previews_show_what_would_be_created_and_create_nothing(api, sale, guide
         "sale_id": sale.pk,
         "company_id": sale.company_id,
         "contact_id": None,
+        "html": document.json()["html"],
+        "problem": None,
     }
+    assert "<p>Quote</p>" in document.json()["html"]
     assert api.get(f"sales/{sale.pk}/guide").json() == before
     assert Activity.objects.count() == Document.objects.count() == 0
 

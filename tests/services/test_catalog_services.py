@@ -157,3 +157,16 @@ def test_the_guide_query_does_not_grow_with_the_guide(admin, guide, three_stages
         view = guide_of_sale_type(guide)
     assert [s.probability for s in view.stages] == [10, 50, 80]
     assert SaleTypeStage.objects.filter(sale_type=guide).count() == 3
+
+
+@pytest.mark.django_db
+def test_a_username_is_checked_in_the_form_it_is_stored_in(admin_user):
+    from salesguide.services import accounts
+
+    # "ｓａｎｎｅ" (full-width letters) is stored as "sanne", so it is the same name
+    accounts.create_user(admin_user, username="sanne", role="salesperson", language="en")
+    with pytest.raises(DuplicateName):
+        accounts.create_user(admin_user, username="ｓａｎｎｅ", role="salesperson", language="en")
+    # "½" would be stored as "1⁄2", which has a character a username may not have
+    with pytest.raises(ValidationFailed):
+        accounts.create_user(admin_user, username="½", role="salesperson", language="en")

@@ -11,6 +11,7 @@ from salesguide.api.fields import Minutes, MinutesPatch, RefId, Text
 from salesguide.api.paging import PageParams
 from salesguide.api.sales_schemas import (
     DescriptionPatch,
+    DocumentOverridesIn,
     Moment,
     MomentPatch,
     NullableRefId,
@@ -126,6 +127,14 @@ class DocumentOut(Schema):
     owner_id: int
     suggested_document_id: int | None
     created_at: dt.datetime
+    file_name: str = Field(description="The name to save the generated file as.")
+    content_type: str = Field(description="A Word file (.docx) or an unsent e-mail (message/rfc822, .eml).")
+    generated_at: dt.datetime | None = Field(description="When the file was last generated; null: not yet.")
+    file_url: str = Field(description="The API path of the generated file.")
+
+
+class DocumentPatch(DocumentOverridesIn):
+    """The file is generated again with the new subject or reference."""
 
 
 class DocumentListOut(Schema):

@@ -10,12 +10,15 @@ from ninja.operation import Operation
 
 from salesguide.api import (
     activities,
+    calendar,
     customers,
     documents,
     guides,
     health,
     lists,
     sale_guide,
+    sale_lines,
+    sale_print,
     sale_types,
     sales,
     stages,
@@ -62,5 +65,5 @@ api.add_decorator(in_request_language)
 
 for module in (health, stages, lists, templates, sale_types, guides, users, customers):
     api.add_router("", module.router)
-for module in (sales, sale_guide, activities, documents):
+for module in (sales, sale_lines, sale_guide, sale_print, activities, documents, calendar):
     api.add_router("", module.router)

@@ -185,9 +185,10 @@ def field_errors_from_pydantic(errors: Iterable[Mapping[str, Any]], prefix: tupl
 
 
 def _problem_loc(problem: FieldProblem) -> list[str | int]:
-    # Services name fields ("name"); the client sees where they were in the request (["body", "name"]).
+    # Services name fields ("name"); the client sees where they were in the request (["body", "name"]). A
+    # template's field called "body" is ["body", "body"], not the whole request body.
     loc = list(problem.loc)
-    if not loc or loc[0] not in ("body", "query", "path", "header", "cookie"):
+    if not loc or loc[0] not in ("query", "path", "header", "cookie"):
         loc.insert(0, "body")
     return loc
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router
 
 from salesguide.api.activities import load_activity
@@ -156,10 +157,11 @@ def preview_followup_from_suggestion(request: HttpRequest, id: PathId, suggestio
     "/sales/{int:id}/guide/preview/documents/{int:suggestion_id}",
     response=responses({200: DocumentPreviewOut}, *READ, 404),
     summary="Preview the document a suggestion would create",
-    description="Nothing is created.",
+    description="Nothing is created. `html` is the document filled in for this sale, as a whole HTML page; "
+    "`problem` says why the template cannot be filled in.",
 )
 def preview_document_from_suggestion(request: HttpRequest, id: PathId, suggestion_id: PathId) -> dict[str, Any]:
-    draft = documents.preview_document_from_suggestion(actor(request), id, suggestion_id)
+    draft, preview = documents.render_suggestion_preview(actor(request), id, suggestion_id)
     return {
         "suggestion_id": draft.suggestion_id,
         "template_id": draft.template_id,
@@ -169,4 +171,6 @@ def preview_document_from_suggestion(request: HttpRequest, id: PathId, suggestio
         "sale_id": draft.sale_id,
         "company_id": draft.company_id,
         "contact_id": draft.contact_id,
+        "html": preview.page.html if preview.page else None,
+        "problem": preview.problem.render(gettext) if preview.problem else None,
     }

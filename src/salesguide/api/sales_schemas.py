@@ -335,3 +335,7 @@ class DocumentPreviewOut(Schema):
     sale_id: int
     company_id: int | None
     contact_id: int | None
+    html: str | None = Field(
+        None, description="The document filled in, as a whole HTML page; null when it cannot be filled in."
+    )
+    problem: str | None = Field(None, description="Why the template cannot be filled in; null when it can.")

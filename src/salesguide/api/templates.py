@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ValidationError
 
@@ -40,6 +41,7 @@ from salesguide.api.schemas import (
     InSchema,
     TemplateFormat,
 )
+from salesguide.documents.fields import MERGE_FIELDS, example_context, example_value
 from salesguide.domain.errors import Message, NotFound, gettext_noop
 from salesguide.models import DocumentTemplate
 from salesguide.models import TemplateFormat as Format
@@ -59,6 +61,19 @@ class DocumentTemplateUploadFields(InSchema):
 class TemplateListParams(ListParams):
     kind: DocumentKind | None = None
     format: TemplateFormat | None = None
+
+
+class MergeFieldOut(Schema):
+    name: str
+    description: str
+    example: str
+
+
+def _example_text(value: Any) -> str:
+    # ``sale.lines`` is a list for a table; the example shows its lines the way a quotation would.
+    if isinstance(value, list):
+        return "; ".join(f"{line['quantity']} × {line['description']}" for line in value)
+    return str(value)
 
 
 def template_out(template: DocumentTemplate) -> dict[str, Any]:
@@ -155,6 +170,24 @@ def list_templates(request: HttpRequest, params: Query[TemplateListParams]) -> d
     if params.format:
         queryset = queryset.filter(format=params.format)
     return page(queryset, params, template_out)
+
+
+@router.get(
+    "/document-templates/merge-fields",
+    response=responses({200: list[MergeFieldOut]}, *READ),
+    summary="The merge fields a template can use",
+    description=(
+        "Write them as `{{ sale.title }}`. Each with what it holds and its value for an example sale, in the "
+        "caller's language (`Accept-Language`)."
+    ),
+)
+def list_merge_fields(request: HttpRequest) -> list[dict[str, Any]]:
+    context = example_context(translation.get_language() or settings.LANGUAGE_CODE)
+    return [
+        {"name": field.name, "description": gettext(field.description),
+         "example": _example_text(example_value(field.name, context))}
+        for field in MERGE_FIELDS
+    ]
 
 
 @router.post(

@@ -22,5 +22,5 @@ _api_patterns, _app_name, _namespace = api.urls
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", (_with_json_405(list(_api_patterns)), _app_name, _namespace)),
     path("docs/assets/<str:name>", docs_asset, name="api-docs-asset"),
-    re_path(r"^.*$", not_found_view),
+    re_path(r"^[\s\S]*$", not_found_view),  # a path with a newline is a 404 too
 ]

@@ -13,13 +13,14 @@ from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from salesguide.api.auth import actor
+from salesguide.api.calendar import base_url
 from salesguide.api.errors import BODY, QUERY, READ, WRITE, responses
 from salesguide.api.fields import Line, NotNull, PathId
 from salesguide.api.paging import PageParams, page
 from salesguide.api.schemas import InSchema
 from salesguide.domain.errors import gettext_noop
 from salesguide.models import User
-from salesguide.services import accounts, lists
+from salesguide.services import accounts, calendar, lists
 from salesguide.services.permissions import require_admin
 
 router = Router(tags=["Users"])
@@ -51,7 +52,12 @@ class UserOut(Schema):
     role: Role
     language: Language
     confirm_suggested_followups: bool
-    calendar_url: str | None = Field(description="The user's calendar feed (.ics); null until feeds exist.")
+    calendar_url: str | None = Field(
+        description=(
+            "Your calendar feed (.ics) to subscribe to; null while it is off (turn it on with "
+            "`POST /users/me/calendar`). Only shown to the user themselves."
+        )
+    )
     is_active: bool
 
 
@@ -93,7 +99,7 @@ class UserPatch(InSchema):
     password: Annotated[Line | None, NotNull, WithJsonSchema(_STRING)] = None
 
 
-def user_out(user: User) -> dict[str, Any]:
+def user_out(user: User, calendar_url: str | None = None) -> dict[str, Any]:
     return {
         "id": user.pk,
         "username": user.username,
@@ -103,14 +109,15 @@ def user_out(user: User) -> dict[str, Any]:
         "role": user.role,
         "language": user.language,
         "confirm_suggested_followups": user.confirm_suggested_followups,
-        "calendar_url": None,
+        "calendar_url": calendar_url,
         "is_active": user.is_active,
     }
 
 
 @router.get("/users/me", response=responses({200: UserOut}, *READ), summary="Who I am")
 def get_me(request: HttpRequest) -> dict[str, Any]:
-    return user_out(actor(request))
+    user = actor(request)
+    return user_out(user, calendar.feed_url(user, base_url(request)))
 
 
 @router.patch(
@@ -120,7 +127,8 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
     description="Language, the confirmation before creating a suggested follow-up, name and e-mail.",
 )
 def update_me(request: HttpRequest, payload: ProfilePatch) -> dict[str, Any]:
-    return user_out(accounts.update_profile(actor(request), **payload.model_dump(exclude_unset=True)))
+    user = accounts.update_profile(actor(request), **payload.model_dump(exclude_unset=True))
+    return user_out(user, calendar.feed_url(user, base_url(request)))
 
 
 @router.get(

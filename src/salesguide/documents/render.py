@@ -53,13 +53,15 @@ def _shorten(text: str, limit: int = 80) -> str:
 
 
 def _what(error: Exception) -> Message:
+    # Jinja's own words, without a closing full stop: our sentence around them ends with one.
+    said = str(error.message if isinstance(error, TemplateSyntaxError) and error.message else error).rstrip(". ")
     if isinstance(error, SecurityError):
-        return Message(gettext_noop("it uses something templates may not use (%(error)s)"), {"error": error})
+        return Message(gettext_noop("it uses something templates may not use (%(error)s)"), {"error": said})
     if isinstance(error, UndefinedError):
-        return Message(gettext_noop("unknown merge field (%(error)s)"), {"error": error})
+        return Message(gettext_noop("unknown merge field (%(error)s)"), {"error": said})
     if isinstance(error, TemplateSyntaxError):
-        return Message(gettext_noop("syntax error: %(error)s"), {"error": error.message or error})
-    return Message(gettext_noop("the template engine says: %(error)s"), {"error": error})
+        return Message(gettext_noop("syntax error: %(error)s"), {"error": said})
+    return Message(gettext_noop("the template engine says: %(error)s"), {"error": said})
 
 
 def _template_line(error: Exception) -> int | None:
@@ -105,7 +107,7 @@ def _fault_in_docx(template: DocxTemplate, error: Exception) -> TemplateFault:
 
 
 def _fault_in_text(error: Exception) -> TemplateFault:
-    lineno = getattr(error, "lineno", None)
+    lineno = _template_line(error)
     what = _what(error)
     if lineno:
         return TemplateFault(Message(
@@ -127,7 +129,12 @@ def render_docx(content: bytes, context: Mapping[str, Any], *, strict: bool = Fa
         template.save(out)
     except (TemplateError, SecurityError) as error:
         raise _fault_in_docx(template, error) from error
-    except (ValueError, KeyError, TypeError, OverflowError, zipfile.BadZipFile) as error:
+    except (ValueError, TypeError, OverflowError) as error:
+        # Raised inside the template too ("{% include %}" without a loader, a range too big): name the place.
+        raise _fault_in_docx(template, error) from error
+    except zipfile.BadZipFile as error:  # docxtpl opens the file only when it renders
+        raise TemplateFault(Message(gettext_noop("This is not a valid Word document (.docx)."))) from error
+    except KeyError as error:
         raise TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."),
                                     {"problem": str(error) or type(error).__name__})) from error
     except Exception as error:  # lxml: the filled-in XML is no longer a valid Word document

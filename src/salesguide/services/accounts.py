@@ -57,19 +57,22 @@ def create_user_unchecked(
 ) -> tuple[User, str]:
     """Create a user (used by the operator's command line, which has no acting user). Returns the user and the
     password, generated when none is given."""
+    if isinstance(username, str):
+        # Django stores usernames NFKC-normalised ("½" becomes "1⁄2"): check and compare what will be stored.
+        username = User.normalize_username(username.strip())
     problems = _user_problems(username, role, language)
     generated = password is None
     password = password if password is not None else generate_password()
     if not generated:
         problems += _password_problems(password)
     rules.raise_if_problems(problems)
-    if User.objects.filter(username__iexact=username.strip()).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise DuplicateName(
-            Message(gettext_noop("There is already a user named “%(name)s”."), {"name": username.strip()})
+            Message(gettext_noop("There is already a user named “%(name)s”."), {"name": username})
         )
     with transaction.atomic():
         user = User.objects.create_user(
-            username=username.strip(), password=password, role=role, language=language, email=email,
+            username=username, password=password, role=role, language=language, email=email,
             first_name=first_name, last_name=last_name,
         )
     return user, password

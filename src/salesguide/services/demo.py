@@ -18,12 +18,14 @@ import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import yaml
 from django.db import transaction
 from django.utils import timezone
 
 from salesguide.domain.errors import Message, RuleViolation, gettext_noop
+from salesguide.domain.sale_lines import line_total
 from salesguide.models import (
     Activity,
     ActivityType,
@@ -40,6 +42,7 @@ from salesguide.models import (
 )
 from salesguide.queries.guides import GuideStageView, guide_of_sale_type
 from salesguide.services import activities, customers, documents, sales
+from salesguide.services.sale_lines import replace_sale_lines
 from salesguide.services.starter import default_language, load_starter_guides, starter_guide_paths
 
 # --- the data --------------------------------------------------------------------------------------------------
@@ -206,6 +209,27 @@ PLAN: tuple[PlannedSale, ...] = (
     _plan(5, 0, 2, "upcoming", 1, 33_000, 28, "Farm shop website", "Website voor de boerderijwinkel"),
 )
 
+# What every third sale offers, so that its quotations have a table: (English, Dutch, quantity, share of the
+# sale's amount in percent). The last line takes what is left, so the lines add up to the planned amount.
+LINES: tuple[tuple[str, str, Decimal, int], ...] = (
+    ("Software licences, per user", "Softwarelicenties, per gebruiker", Decimal(10), 60),
+    ("Installation and configuration, per day", "Installatie en configuratie, per dag", Decimal("2.5"), 25),
+    ("Training and support in the first year", "Training en ondersteuning in het eerste jaar", Decimal(1), 0),
+)
+
+
+def demo_lines(amount: int, language: str) -> list[dict[str, object]]:
+    """The lines of a demo sale of ``amount`` minor units, adding up to exactly that amount."""
+    lines: list[dict[str, object]] = []
+    rest = amount
+    for number, (english, dutch, quantity, share) in enumerate(LINES):
+        last = number == len(LINES) - 1
+        unit_price = rest if last else int(Decimal(amount * share) / 100 / quantity)
+        rest -= line_total(quantity, unit_price)
+        lines.append({"description": english if language == "en" else dutch, "quantity": quantity,
+                      "unit_price": unit_price})
+    return lines
+
 
 # --- loading -----------------------------------------------------------------------------------------------------
 
@@ -339,6 +363,8 @@ class _Story:
         expected = (end.date() if closes else self.today + dt.timedelta(days=14 * (len(stages) - reached) + index % 10))
         sale = sales.create_sale(owner, title=title, sale_type_id=sale_type.pk, company_id=company.pk,
                                  contact_id=contact.pk, amount=plan.amount * 100, expected_date=expected)
+        if index % 3 == 0:
+            sale = replace_sale_lines(owner, sale.pk, demo_lines(sale.amount, self.language), version=sale.version)
         self.sale_id, self.rows_seen, self.done = sale.pk, 0, []
         self._happened(begin)
         for i in range(reached + 1):

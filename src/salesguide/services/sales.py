@@ -164,6 +164,16 @@ def _field_problems(fields: dict[str, Any]) -> list[FieldProblem]:
     return problems
 
 
+def _refuse_amount_apart_from_lines(sale: Sale, amount: int | None) -> None:
+    """When a sale has lines its amount is their total (services/sale_lines.py): typing another is refused,
+    next to the amount field, so the form that sent it shows why."""
+    if amount is not None and amount != sale.amount and sale.lines.exists():
+        raise_if_problems([FieldProblem(("amount",), Message(gettext_noop(
+            "This sale has lines, so its amount is their total. Change the lines to change the amount, or "
+            "remove every line to type the amount yourself."
+        )))])
+
+
 def _company(company_id: int | None) -> Company | None:
     return None if company_id is None else lists.get_item(Company, company_id)
 
@@ -257,6 +267,8 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
     raise_if_problems(_field_problems(changes) + (
         selling.probability_problems(changes["probability"]) if "probability" in changes else []
     ))
+    if "amount" in changes:
+        _refuse_amount_apart_from_lines(sale, changes["amount"])
     for name in ("title",):
         if name in changes:
             sale.title = changes[name].strip()
@@ -336,6 +348,7 @@ def close_sale_as_sold(
     require_edit(actor, sale)
     if amount is not None:
         raise_if_problems(_field_problems({"amount": amount}))
+        _refuse_amount_apart_from_lines(sale, amount)
         sale.amount = amount
     reason = _reason(reason_id, "sold")
     _apply(sale, selling.close_as_sold(state_of(sale)), actor, reason=reason.name if reason else "")

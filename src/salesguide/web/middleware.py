@@ -1,12 +1,15 @@
-"""Language per user: Dutch by default (or the installation's language), English by choice."""
+"""Language per user: Dutch by default (or the installation's language), English by choice. Time zone per user:
+the installation's, or the one chosen on the profile page."""
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class UserLanguageMiddleware:
@@ -26,8 +29,20 @@ class UserLanguageMiddleware:
         return response
 
 
+def _user_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
+    """The user's own time zone; None (the installation's) when blank, or when the name is no longer known."""
+    name = getattr(user, "time_zone", "")
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 class ActivateUserLanguageMiddleware:
-    """After authentication: the logged-in user's own language wins."""
+    """After authentication: the logged-in user's own language and time zone win (times are shown, and typed
+    times read, in it)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -35,7 +50,7 @@ class ActivateUserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "language", None):
-            with translation.override(user.language):
+            with translation.override(user.language), timezone.override(_user_time_zone(user)):
                 request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
                 response = self.get_response(request)
                 response.headers.setdefault("Content-Language", user.language)

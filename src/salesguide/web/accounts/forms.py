@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +43,19 @@ class ProfileForm(forms.Form):
             "Switch this off to have it created directly."
         ),
     )
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times on screen are shown in it, and times you type are read in it."),
+    )
+
+    def __init__(self, *args: Any, installation_zone: str, zone_names: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        default = _("The installation’s time zone (%(zone)s)") % {"zone": installation_zone}
+        self.fields["time_zone"].choices = [("", default), *((name, name) for name in zone_names)]  # type: ignore[attr-defined]
 
 
 class TokenForm(forms.Form):

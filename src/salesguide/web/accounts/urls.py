@@ -10,4 +10,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("profile/time-zone/", views.time_zone, name="time_zone"),
+    path("profile/calendar/renew/", views.calendar_renew, name="calendar_renew"),
+    path("profile/calendar/off/", views.calendar_off, name="calendar_off"),
 ]

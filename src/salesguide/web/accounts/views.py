@@ -1,22 +1,27 @@
-"""Login, logout, the language switch, the home page and the profile page (with API tokens)."""
+"""Login, logout, the language switch, the home page and the profile page (with API tokens, the calendar feed and
+the time zone)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesguide.domain.errors import DomainError
+from salesguide.models import User
 from salesguide.services import accounts as account_services
-from salesguide.web.accounts.forms import LanguageForm, LoginForm, ProfileForm, TokenForm
+from salesguide.services import calendar as calendar_services
+from salesguide.web.accounts.forms import LanguageForm, LoginForm, ProfileForm, TimeZoneForm, TokenForm
 from salesguide.web.domain_errors import add_to_form, translate
 
 
@@ -71,6 +76,8 @@ def _profile_page(request: HttpRequest, **context: Any) -> HttpResponse:
         ),
     )
     context.setdefault("token_form", TokenForm())
+    context.setdefault("time_zone_form", _time_zone_form(initial={"time_zone": user.time_zone}))  # type: ignore[union-attr]
+    context["calendar_url"] = calendar_services.feed_url(user, request.build_absolute_uri("/"))  # type: ignore[arg-type]
     context["tokens"] = user.api_tokens.filter(revoked_at__isnull=True)  # type: ignore[union-attr]
     return render(request, "accounts/profile.html", context)
 
@@ -121,3 +128,67 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             _("Revoked the token “%(name)s”. Scripts using it can no longer log in.") % {"name": label},
         )
     return redirect("profile")
+
+
+# --- time zone and calendar feed ----------------------------------------------------------------------------------
+
+
+def _time_zone_form(*args: Any, **kwargs: Any) -> TimeZoneForm:
+    return TimeZoneForm(
+        *args,
+        installation_zone=settings.TIME_ZONE,
+        zone_names=calendar_services.time_zone_names(),
+        **kwargs,
+    )
+
+
+def _calendar_section() -> str:
+    return f"{reverse('profile')}#calendar"
+
+
+@login_required
+@require_POST
+def time_zone(request: HttpRequest) -> HttpResponse:
+    form = _time_zone_form(request.POST)
+    if form.is_valid():
+        try:
+            calendar_services.set_time_zone(request.user, form.cleaned_data["time_zone"])  # type: ignore[arg-type]
+        except DomainError as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Your time zone is saved."))
+            return redirect(_calendar_section())
+    return _profile_page(request, time_zone_form=form)
+
+
+@login_required
+def calendar_renew(request: HttpRequest) -> HttpResponse:
+    """Turn the feed on (a POST straight from the profile), or give it a new address (confirmed first, because
+    every calendar subscribed to the old address stops receiving updates)."""
+    user: User = request.user  # type: ignore[assignment]
+    was_on = bool(user.calendar_token)
+    if request.method != "POST":
+        if not was_on:
+            return redirect(_calendar_section())
+        return render(request, "accounts/calendar_confirm.html", {"renew": True})
+    calendar_services.renew_calendar_feed(user)
+    if was_on:
+        messages.success(
+            request,
+            _("Your calendar has a new address. The old address no longer works: subscribe to the new one."),
+        )
+    else:
+        messages.success(request, _("Your calendar feed is on. Copy its address into your calendar program."))
+    return redirect(_calendar_section())
+
+
+@login_required
+def calendar_off(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if request.method != "POST":
+        if not user.calendar_token:
+            return redirect(_calendar_section())
+        return render(request, "accounts/calendar_confirm.html", {"renew": False})
+    calendar_services.turn_off_calendar_feed(user)
+    messages.success(request, _("Your calendar feed is off. Its address no longer works."))
+    return redirect(_calendar_section())

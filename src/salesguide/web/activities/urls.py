@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:activity_id>/delete/", views.delete, name="delete"),
     path("<int:activity_id>/complete/", views.complete, name="complete"),
     path("<int:activity_id>/reopen/", views.reopen, name="reopen"),
+    path("<int:activity_id>/calendar.ics", views.ics, name="ics"),
 ]

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from salesguide.domain.errors import DomainError
+from salesguide.domain.errors import DomainError, NotFound
 from salesguide.models import Activity, Sale, Stage, User
 from salesguide.services import accounts as account_service
 from salesguide.services import activities as service
+from salesguide.services import calendar as calendar_service
 from salesguide.services.activities import Completion
 from salesguide.services.sales import may_edit
 from salesguide.web.activities.forms import ACTIVITY_FIELD_ALIASES, ActivityForm, MyActivitiesFilter, activity_initial
@@ -118,6 +119,19 @@ def edit(request: HttpRequest, activity_id: int) -> HttpResponse:
             messages.success(request, _("Activity “%(title)s” is saved.") % {"title": saved.title})
             return go_to(request, back)
     return render(request, "activities/form.html", {**context, "form": form}, status=INVALID)
+
+
+@sale_page
+def ics(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """The activity as an .ics file to add to a calendar program. Everyone logged in may read every activity."""
+    try:
+        calendar = calendar_service.activity_calendar(actor(request), activity_id, request.build_absolute_uri("/"))
+    except NotFound:
+        raise Http404(_("There is no such activity. It may have been deleted.")) from None
+    response = HttpResponse(calendar.content, content_type=calendar.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{calendar.file_name}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @sale_page

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from salesguide.web.catalog import list_views, overview, template_views, user_views
+from salesguide.web.catalog import list_views, merge_field_views, overview, template_views, user_views
 from salesguide.web.catalog.areas import AREAS
 
 app_name = "catalog"
@@ -29,6 +29,7 @@ urlpatterns = [
     path("", overview.index, name="index"),
     *_list_area_patterns(),
     path("templates/", template_views.template_list, name="template_list"),
+    path("templates/merge-fields/", merge_field_views.merge_fields, name="merge_fields"),
     path("templates/add/docx/", template_views.template_add_docx, name="template_add_docx"),
     path("templates/add/text/", template_views.template_add_text, name="template_add_text"),
     path("templates/<int:pk>/", template_views.template_edit, name="template_edit"),

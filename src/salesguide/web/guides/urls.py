@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from salesguide.web.guides import designer, files, preview, sale_types, suggestions, wizard
+from salesguide.web.guides import designer, document_preview, files, preview, sale_types, suggestions, wizard
 
 
 class SuggestionKindConverter:
@@ -60,6 +60,8 @@ urlpatterns = [
         suggestions.suggestion_restore,
         name="suggestion_restore",
     ),
+    # a suggested document filled in with the example sale
+    path("documents/<int:item_id>/preview/", document_preview.document_preview, name="document_preview"),
     # read-only preview, as a salesperson will see the guide
     path("<int:sale_type_id>/preview/", preview.preview, name="preview"),
     # guides as files, starter guides

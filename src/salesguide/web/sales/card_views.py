@@ -30,6 +30,7 @@ from salesguide.models import (
     StageChange,
     User,
 )
+from salesguide.queries.sale_print import CHANGE_LABELS
 from salesguide.services.sales import may_edit
 from salesguide.web.activities.listing import activity_rows
 from salesguide.web.sales.access import actor, is_htmx, sale_page
@@ -47,17 +48,6 @@ STATUS_BADGES = {
     SaleStatus.SOLD: "badge--success",
     SaleStatus.LOST: "badge--danger",
     SaleStatus.STALLED: "badge--warning",
-}
-CHANGE_LABELS: dict[str, Any] = {
-    ChangeKind.CREATED: gettext_lazy("Created"),
-    ChangeKind.STAGE: gettext_lazy("Stage changed"),
-    ChangeKind.PROBABILITY: gettext_lazy("Probability changed"),
-    ChangeKind.SOLD: gettext_lazy("Sold"),
-    ChangeKind.LOST: gettext_lazy("Lost"),
-    ChangeKind.STALLED: gettext_lazy("Stalled"),
-    ChangeKind.REOPENED: gettext_lazy("Reopened"),
-    ChangeKind.SALE_TYPE: gettext_lazy("Sale type changed"),
-    ChangeKind.STAGE_REMOVED: gettext_lazy("Stage removed"),
 }
 
 

@@ -7,10 +7,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from salesguide.models import Activity, ActivityType, Document, Sale
 from salesguide.services import activities, documents
+from salesguide.services.documents import DocumentPreview
+from salesguide.web.domain_errors import translate
 from salesguide.web.sales.access import is_htmx
 from salesguide.web.sales.guide_views import PAGE, PREVIEW, _actor, _looking, card_url, guide_action
 
@@ -44,14 +47,19 @@ def followup_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> 
     )
 
 
+def _rendered(preview: DocumentPreview) -> dict[str, Any]:
+    """The page for the panel's frame, or why the template cannot be filled in, translated."""
+    return {"page": preview.page, "problem": translate(preview.problem) if preview.problem else ""}
+
+
 @guide_action
 def document_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
     """SPEC 3.4: the document as it would be created for this sale (merge fields filled), creating nothing."""
     sale = _full_sale(sale_id)
-    draft = documents.draft_document(sale, suggestion_id)
+    draft, rendered = documents.render_suggestion_preview(_actor(request), sale_id, suggestion_id)
     return _preview(
         request, sale, draft.subject, kind="document", draft=True, template_name=draft.template_name,
-        subject=draft.subject, our_reference=draft.our_reference,
+        subject=draft.subject, our_reference=draft.our_reference, **_rendered(rendered),
     )
 
 
@@ -64,18 +72,20 @@ def activity_preview(request: HttpRequest, sale_id: int, activity_id: int) -> Ht
     return _preview(
         request, sale, activity.title, kind="followup", activity_type=activity.activity_type, title=activity.title,
         start=activity.start, duration_minutes=activity.duration_minutes, owner=activity.owner, text=activity.text,
-        completed_at=activity.completed_at,
+        completed_at=activity.completed_at, activity_id=activity.pk,
     )
 
 
 @guide_action
 def created_document_preview(request: HttpRequest, sale_id: int, document_id: int) -> HttpResponse:
     sale = _full_sale(sale_id)
-    document = Document.objects.select_related("template", "owner").filter(pk=document_id, sale_id=sale_id).first()
-    if document is None:
+    if not Document.objects.filter(pk=document_id, sale_id=sale_id).exists():
         raise Http404(gettext("This document does not exist on this sale."))
+    document, rendered = documents.render_document_preview(_actor(request), document_id)
     return _preview(
         request, sale, document.subject, kind="document", template_name=document.template.name,
         subject=document.subject, our_reference=document.our_reference, created_at=document.created_at,
-        owner=document.owner,
+        generated_at=document.generated_at, owner=document.owner, **_rendered(rendered),
+        download_url=reverse("sales:document_file", args=[sale_id, document_id]),
+        document_url=reverse("sales:document", args=[sale_id, document_id]),
     )

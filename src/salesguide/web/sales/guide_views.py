@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
@@ -387,7 +388,13 @@ def document_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
 
     def save(form: DocumentForm) -> str:
         document = documents.create_document_from_suggestion(actor, sale_id, suggestion_id, **form.service_fields())
-        return gettext("Document “%(subject)s” created.") % {"subject": document.subject}
+        # A safe string stays safe in the message storage, so the confirmation can offer the file at once.
+        return format_html(
+            '{} <a class="message__link" href="{}" download>{}</a>',
+            gettext("Document “%(subject)s” created.") % {"subject": document.subject},
+            reverse("sales:document_file", args=[sale_id, document.pk]),
+            gettext("Download"),
+        )
 
     return _form_view(
         request, sale,

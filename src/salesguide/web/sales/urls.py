@@ -3,7 +3,16 @@
 
 from django.urls import include, path
 
-from salesguide.web.sales import activity_views, card_views, close_views, edit_views, list_views
+from salesguide.web.sales import (
+    activity_views,
+    card_views,
+    close_views,
+    document_views,
+    edit_views,
+    line_views,
+    list_views,
+    print_views,
+)
 
 app_name = "sales"
 
@@ -14,6 +23,7 @@ urlpatterns = [
     path("contact-options/", list_views.contact_options_view, name="contact_options"),
     path("<int:sale_id>/", card_views.sale_card, name="card"),
     path("<int:sale_id>/edit/", edit_views.sale_edit, name="edit"),
+    path("<int:sale_id>/lines/", line_views.sale_lines, name="lines"),
     path("<int:sale_id>/delete/", edit_views.sale_delete, name="delete"),
     path("<int:sale_id>/stage/", edit_views.move_stage, name="move_stage"),
     path("<int:sale_id>/probability/reset/", edit_views.reset_probability, name="reset_probability"),
@@ -26,5 +36,12 @@ urlpatterns = [
     path("<int:sale_id>/activities/new/", activity_views.activity_new, name="activity_new"),
     path("<int:sale_id>/documents/<int:document_id>/delete/", activity_views.document_delete,
          name="document_delete"),
+    path("<int:sale_id>/documents/<int:document_id>/", document_views.document_card, name="document"),
+    path("<int:sale_id>/documents/<int:document_id>/file/", document_views.document_download, name="document_file"),
+    path("<int:sale_id>/documents/<int:document_id>/generate/", document_views.document_regenerate,
+         name="document_regenerate"),
+    path("<int:sale_id>/documents/<int:document_id>/edit/", document_views.document_edit, name="document_edit"),
+    path("<int:sale_id>/print/", print_views.sale_print_page, name="print"),
+    path("<int:sale_id>/print.pdf", print_views.sale_print_pdf, name="print_pdf"),
     path("<int:sale_id>/guide/", include("salesguide.web.sales.guide_urls")),
 ]
