@@ -173,6 +173,24 @@ def test_a_manual_probability_is_shown_next_to_the_stage_probability(api, make_s
     assert (changed["stage_probability"], changed["probability"], changed["probability_is_manual"]) == (10, 25, True)
 
 
+def test_resetting_the_probability_gives_the_sale_its_stage_probability_again(api, make_sale):
+    # Given a sale whose probability was typed by hand
+    sale = make_sale()
+    manual = api.patch(f"sales/{sale['id']}", {"version": sale["version"], "probability": 25}).json()
+
+    # When its probability is reset, with the version read
+    response = api.post(f"sales/{sale['id']}/probability/reset", {"version": manual["version"]})
+
+    # Then it follows its stage again, and the history says so
+    assert response.status_code == 200, response.content
+    reset = response.json()
+    assert (reset["probability"], reset["probability_is_manual"]) == (10, False)
+    assert reset["version"] == manual["version"] + 1
+    assert api.get(f"sales/{sale['id']}/history").json()["items"][-1]["probability_after"] == 10
+    # And a reset with the old version is refused
+    assert api.post(f"sales/{sale['id']}/probability/reset", {"version": manual["version"]}).status_code == 409
+
+
 def test_a_salesperson_reads_every_sale_but_changes_only_their_own(
     salesperson_api, make_sale, salesperson_user, stages
 ):

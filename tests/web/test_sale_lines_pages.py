@@ -229,21 +229,25 @@ def test_another_salesperson_cannot_open_or_save_the_lines(make_user: Any, sale:
     assert lines_url(sale) not in client.get(reverse("sales:card", args=[sale.pk])).content.decode()
 
 
-def test_the_edit_form_refuses_another_amount_next_to_the_field_while_the_sale_has_lines(
+def test_the_edit_form_shows_the_amount_of_a_sale_with_lines_as_their_total_and_does_not_take_another(
     salesperson_client: Client, salesperson_user: Any, sale: Sale
 ) -> None:
     # Given a sale with lines totalling 100.00
     saved = replace_sale_lines(salesperson_user, sale.pk, [
         {"description": "Design", "quantity": "1", "unit_price": 10_000}], version=sale.version)
+    # When the owner opens the edit form
     form = salesperson_client.get(reverse("sales:edit", args=[sale.pk]))
+    # Then the amount is shown, not editable, and says where it comes from
+    amount_input = re.search(r'<input[^>]*name="amount"[^>]*>', form.content.decode())
+    assert amount_input is not None and "disabled" in amount_input.group(0)
+    assert "The total of the sale's lines. Change the lines to change it." in text_of(form).replace("&#x27;", "'")
+    # And a value sent anyway is not taken: the amount stays the lines' total, the rest is saved
     data = {name: value for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"',
                                                        form.content.decode())}
-    data |= {"title": "Acme website", "sale_type": str(saved.sale_type_id), "owner": str(salesperson_user.pk),
-             "currency": "EUR", "version": str(saved.version), "stage": str(saved.stage_id),
-             "probability": str(saved.probability)}
-    # When the owner types another amount in the edit form
-    response = salesperson_client.post(reverse("sales:edit", args=[sale.pk]), data | {"amount": "999,00"})
-    # Then the refusal is next to the amount and the amount stays the lines' total
-    assert response.status_code == 422
-    assert field_error(response, "id_amount").startswith("This sale has lines, so its amount is their total.")
-    assert Sale.objects.get(pk=sale.pk).amount == 10_000
+    data |= {"title": "Acme website, phase 1", "sale_type": str(saved.sale_type_id),
+             "owner": str(salesperson_user.pk), "currency": "EUR", "version": str(saved.version),
+             "stage": str(saved.stage_id), "probability": str(saved.probability), "amount": "999,00"}
+    response = salesperson_client.post(reverse("sales:edit", args=[sale.pk]), data)
+    assert response.status_code == 302
+    after = Sale.objects.get(pk=sale.pk)
+    assert (after.title, after.amount) == ("Acme website, phase 1", 10_000)

@@ -258,6 +258,19 @@ def reopen_sale(request: HttpRequest, id: PathId, payload: VersionIn | None = No
 
 
 @router.post(
+    "/sales/{int:id}/probability/reset",
+    response=_CHANGE,
+    summary="Set the sale's probability back to its stage's",
+    description=(
+        "Ends a manual probability (SPEC 6.4): the sale takes its stage's probability again, with a history row."
+    ),
+)
+def reset_sale_probability(request: HttpRequest, id: PathId, payload: VersionIn | None = None) -> dict[str, Any]:
+    service.reset_sale_probability(actor(request), id, version=(payload or VersionIn.model_validate({})).version)
+    return load_sale(id)
+
+
+@router.post(
     "/sales/{int:id}/complete",
     response=_CHANGE,
     summary="Mark a sold or lost sale completed",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from salesguide.domain.catalog import guide_status
 from salesguide.models import SaleType, SaleTypeStage, SuggestedDocument, SuggestedFollowup
 
 
@@ -59,7 +60,16 @@ class GuideView:
 
     @property
     def active(self) -> bool:
-        return self.has_guide and len(self.stages) >= 2
+        return guide_status(self.has_guide, len(self.stages)).active
+
+
+def has_active_guide(sale_type: SaleType) -> bool:
+    """``guide_of_sale_type(sale_type).active`` in one count query (none when the guide is off), for pages that
+    only need to know whether to show a guide."""
+    if not sale_type.has_guide:
+        return False
+    live = SaleTypeStage.objects.filter(sale_type_id=sale_type.pk, removed=False, stage__deleted=False)
+    return guide_status(True, live.count()).active
 
 
 def guide_of_sale_type(sale_type: SaleType) -> GuideView:

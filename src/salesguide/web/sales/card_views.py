@@ -26,10 +26,10 @@ from salesguide.models import (
     ProbabilityPolicy,
     Sale,
     SaleStatus,
-    SaleTypeStage,
     StageChange,
     User,
 )
+from salesguide.queries.guides import has_active_guide
 from salesguide.queries.sale_print import CHANGE_LABELS
 from salesguide.services.sales import may_edit
 from salesguide.web.activities.listing import activity_rows
@@ -72,12 +72,8 @@ def load_card_sale(sale_id: int) -> Sale:
 
 
 def has_guide(sale: Sale) -> bool:
-    """Whether the Guide tab shows: what ``sale_guide(sale).has_guide`` says (the type has its guide switched on
-    and at least two live stages), asked without loading the whole guide on tabs that do not need it."""
-    if not sale.sale_type.has_guide:
-        return False
-    live = SaleTypeStage.objects.filter(sale_type_id=sale.sale_type_id, removed=False, stage__deleted=False)
-    return live.count() >= 2
+    """Whether the Guide tab shows, asked without loading the whole guide on tabs that do not need it."""
+    return has_active_guide(sale.sale_type)
 
 
 @dataclass(frozen=True)

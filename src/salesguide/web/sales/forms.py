@@ -258,6 +258,10 @@ class SaleEditForm(VersionedForm, SaleForm):
             for name in ("stage", "probability"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Reopen the sale to change this.")
+        if sale.lines.exists():
+            # The amount is the total of the lines (services/sale_lines.py): shown, not typed.
+            self.fields["amount"].disabled = True
+            self.fields["amount"].help_text = _("The total of the sale's lines. Change the lines to change it.")
 
     def changed_service_fields(self) -> dict[str, Any]:
         """Only what the user changed, so a change of type or stage is not undone by the old values beside it."""
