@@ -22,6 +22,7 @@ def test_me_shows_who_the_token_belongs_to(salesperson_api, salesperson_user):
         "role": "salesperson",
         "language": "en",
         "confirm_suggested_followups": True,
+        "time_zone": "",
         "calendar_url": None,
         "is_active": True,
     }
@@ -35,6 +36,21 @@ def test_a_salesperson_changes_their_own_preferences(salesperson_api):
     assert response.status_code == 200
     assert (response.json()["language"], response.json()["confirm_suggested_followups"]) == ("nl", False)
     assert salesperson_api.get("users/me").json()["language"] == "nl"
+
+
+def test_a_user_chooses_a_time_zone_and_goes_back_to_the_installations(salesperson_api):
+    # When a known time zone is chosen, then an unknown one, then none
+    chosen = salesperson_api.patch("users/me", {"time_zone": "America/New_York"})
+    unknown = salesperson_api.patch("users/me", {"time_zone": "Mars/Olympus_Mons"})
+    after_unknown = salesperson_api.get("users/me").json()["time_zone"]
+    cleared = salesperson_api.patch("users/me", {"time_zone": ""})
+
+    # Then the known one is kept, the unknown one refused next to the field, and empty means the installation's
+    assert (chosen.status_code, chosen.json()["time_zone"]) == (200, "America/New_York")
+    assert unknown.status_code == 422
+    assert [p["loc"] for p in unknown.json()["detail"]] == [["body", "time_zone"]]
+    assert after_unknown == "America/New_York"
+    assert (cleared.status_code, cleared.json()["time_zone"]) == (200, "")
 
 
 def test_a_profile_change_refuses_an_unknown_language_a_bad_email_and_the_role(salesperson_api):

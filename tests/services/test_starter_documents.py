@@ -336,3 +336,34 @@ def test_documents_for_a_sale_without_company_or_contact_leave_no_half_sentences
         if document.template.kind != "contract":
             assert seen["anonymous_greeting"] in word.paragraphs
 
+
+
+# --- previews ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seller", ["nl", "en"], indirect=True)
+def test_every_suggested_document_of_the_starter_guides_previews_filled_in_without_creating_anything(seller):
+    seen = SEEN[seller.language]
+    for sale_type in load_starter_guides(seller.language):
+        sale = with_two_lines(seller, a_sale(seller, sale_type))
+        suggestions = SuggestedDocument.objects.filter(
+            link__sale_type_id=sale.sale_type_id, link__removed=False, deleted=False
+        )
+        assert suggestions.exists()
+
+        for suggestion in suggestions:
+            draft, preview = documents.render_suggestion_preview(seller, sale.pk, suggestion.pk)
+
+            # The page is there (no problem), with the sale's values readable and escaped once
+            assert preview.problem is None and preview.page is not None, suggestion.name
+            page = html.unescape(re.sub(r"<[^>]+>", " ", preview.page.html))
+            assert COMPANY in page and seen["title"] in page, suggestion.name
+            assert "{{" not in page and "{%" not in page
+            if suggestion.template.kind == "contract":
+                assert draft.our_reference and draft.our_reference in page
+            else:
+                assert draft.subject and draft.subject in page
+            if suggestion.template.kind == "quote":
+                assert seen["lines"][0][0] in page and seen["lines_total"] in page
+    # And nothing was made
+    assert not Document.objects.exists()

@@ -52,6 +52,7 @@ class UserOut(Schema):
     role: Role
     language: Language
     confirm_suggested_followups: bool
+    time_zone: str = Field(description="An IANA time zone name; empty: the installation's.")
     calendar_url: str | None = Field(
         description=(
             "Your calendar feed (.ics) to subscribe to; null while it is off (turn it on with "
@@ -78,6 +79,9 @@ class ProfilePatch(InSchema):
     first_name: Annotated[Line | None, NotNull, WithJsonSchema(_STRING)] = None
     last_name: Annotated[Line | None, NotNull, WithJsonSchema(_STRING)] = None
     email: Annotated[Email | None, NotNull, WithJsonSchema(_STRING)] = None
+    time_zone: Annotated[Line | None, NotNull, WithJsonSchema({"type": "string", "maxLength": 64})] = Field(
+        None, description="An IANA name such as Europe/Amsterdam; empty: the installation's time zone."
+    )
 
 
 class UserIn(InSchema):
@@ -109,6 +113,7 @@ def user_out(user: User, calendar_url: str | None = None) -> dict[str, Any]:
         "role": user.role,
         "language": user.language,
         "confirm_suggested_followups": user.confirm_suggested_followups,
+        "time_zone": user.time_zone,
         "calendar_url": calendar_url,
         "is_active": user.is_active,
     }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import zoneinfo
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -111,13 +113,30 @@ def update_user(
 
 
 @transaction.atomic
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA names a user may choose, sorted (the operating system's tz database, or the tzdata package)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def _time_zone_problems(time_zone: Any) -> list[FieldProblem]:
+    if time_zone is _UNSET or time_zone == "" or time_zone is None:
+        return []
+    if not isinstance(time_zone, str) or time_zone.strip() not in time_zone_names():
+        return [FieldProblem(("time_zone",), Message(gettext_noop("Choose a time zone from the list.")))]
+    return []
+
+
 def update_profile(
     actor: User, *, language: Any = _UNSET, confirm_suggested_followups: Any = _UNSET,
-    first_name: Any = _UNSET, last_name: Any = _UNSET, email: Any = _UNSET,
+    first_name: Any = _UNSET, last_name: Any = _UNSET, email: Any = _UNSET, time_zone: Any = _UNSET,
 ) -> User:
-    """What every user may change about themselves."""
-    rules.raise_if_problems(_user_problems(_UNSET, _UNSET, language))
+    """What every user may change about themselves. A blank time zone follows the installation's."""
+    rules.raise_if_problems(_user_problems(_UNSET, _UNSET, language) + _time_zone_problems(time_zone))
     user = User.objects.get(pk=actor.pk)
+    if time_zone is not _UNSET:
+        user.time_zone = (time_zone or "").strip()
+        actor.time_zone = user.time_zone
     if language is not _UNSET:
         user.language = language
     if confirm_suggested_followups is not _UNSET:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import zoneinfo
 from dataclasses import dataclass
-from functools import cache
 
 from django.conf import settings
 from django.db import transaction
@@ -23,10 +21,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from salesguide.documents.calendar import ICS_CONTENT_TYPE, CalendarEvent, CalendarFacts, calendar_bytes
-from salesguide.domain.catalog import raise_if_problems
-from salesguide.domain.errors import FieldProblem, Message, NotFound, gettext_noop
+from salesguide.domain.errors import Message, NotFound, gettext_noop
 from salesguide.models import Activity, User
-from salesguide.services import lists
+from salesguide.services import accounts, lists
 from salesguide.services.permissions import require_user
 
 # The feed carries open follow-ups from this many days ago on: overdue ones stay visible, and a follow-up
@@ -46,10 +43,8 @@ class CalendarFile:
 # --- time zones -----------------------------------------------------------------------------------------------
 
 
-@cache
 def time_zone_names() -> tuple[str, ...]:
-    """The IANA names a user may choose, sorted (the operating system's tz database, or the tzdata package)."""
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return accounts.time_zone_names()
 
 
 def user_time_zone(user: User) -> str:
@@ -57,18 +52,10 @@ def user_time_zone(user: User) -> str:
     return user.time_zone or settings.TIME_ZONE
 
 
-@transaction.atomic
 def set_time_zone(actor: User, time_zone: str) -> User:
     """Times on screen follow the user's time zone; blank follows the installation's."""
     require_user(actor)
-    name = (time_zone or "").strip()
-    if name and name not in time_zone_names():
-        raise_if_problems(
-            [FieldProblem(("time_zone",), Message(gettext_noop("Choose a time zone from the list.")))]
-        )
-    User.objects.filter(pk=actor.pk).update(time_zone=name)
-    actor.time_zone = name
-    return actor
+    return accounts.update_profile(actor, time_zone=time_zone)
 
 
 # --- the feed's secret ----------------------------------------------------------------------------------------
