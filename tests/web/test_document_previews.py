@@ -157,6 +157,7 @@ def test_the_designer_preview_fills_the_document_in_with_the_example_sale(admin_
     assert response.status_code == 200
     panel = response.content.decode()
     assert "filled in with an example sale" in panel
+    assert "Close the preview" in panel
     srcdoc = srcdoc_of(panel)
     assert "Harper &amp; Sons Bakery Ltd" in srcdoc
     assert "Harbour Bakery Ltd" not in srcdoc
