@@ -253,6 +253,23 @@ def test_a_document_subject_may_not_be_emptied(guide, sale, salesperson_user):
     ]
 
 
+def test_a_subject_or_reference_with_a_line_break_is_refused_and_the_file_stays(guide, sale, salesperson_user):
+    # Given an e-mail document (its subject becomes a mail header)
+    document = documents.create_document_from_suggestion(salesperson_user, sale.pk, guide.mail.pk)
+    before = document.file.name
+
+    # When a line break is typed into the subject and the reference
+    with pytest.raises(ValidationFailed) as refused:
+        documents.update_document(salesperson_user, document.pk, subject="Hello\r\nBcc: all", our_reference="A\nB")
+
+    # Then both are refused, and nothing changed
+    assert [(p.loc, p.message.render()) for p in refused.value.problems] == [
+        (("subject",), "Keep it on one line."), (("our_reference",), "Keep it on one line."),
+    ]
+    document.refresh_from_db()
+    assert document.file.name == before and "\n" not in document.subject
+
+
 def test_a_salesperson_cannot_generate_again_a_document_of_someone_elses_sale_but_a_manager_can(
     guide, sale, salesperson_user, make_user, manager_user
 ):

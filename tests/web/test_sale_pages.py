@@ -144,6 +144,18 @@ def test_a_sale_without_title_or_with_a_bad_amount_shows_the_messages_next_to_th
     assert not Sale.objects.exists()
 
 
+def test_a_company_or_contact_id_no_database_holds_is_refused_next_to_the_field(
+    salesperson_client: Client, world: dict[str, Any]
+) -> None:
+    huge = "9" * 30
+    response = salesperson_client.post(reverse("sales:new"), {
+        "title": "Fine", "sale_type": world["new_customer"].pk, "company": huge, "contact": huge, "currency": "EUR",
+    })
+    assert response.status_code == 422
+    assert field_error(response, "id_company") and field_error(response, "id_contact")
+    assert not Sale.objects.exists()
+
+
 def test_a_salesperson_cannot_create_a_sale_for_someone_else_but_a_manager_can(
     salesperson_client: Client, manager_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:

@@ -173,6 +173,8 @@ def email_file(*, subject: str, body: str, html: bool, to_name: str, to_address:
                from_address: str) -> bytes:
     """An unsent e-mail (``.eml``): mail programs open it as a draft to check and send."""
     message = EmailMessage(policy=SMTP)
+    # Header values are one line: a line break in a name or subject would end the header.
+    subject, to_name, from_name = (" ".join(value.split()) for value in (subject, to_name, from_name))
     message["Subject"] = subject
     if to_address:
         message["To"] = formataddr((to_name, to_address))

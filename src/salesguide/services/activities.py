@@ -122,6 +122,13 @@ def create_activity(
         raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can plan activities on it.")))
     company = lists.get_item(Company, company_id) if company_id is not None else (sale.company if sale else None)
     contact = lists.get_item(Contact, contact_id) if contact_id is not None else (sale.contact if sale else None)
+    if company is not None and contact is not None and contact.company_id not in (None, company.pk):
+        raise_if_problems(
+            [FieldProblem(("contact_id",), Message(gettext_noop("This contact works at another company.")))]
+        )
+    if company is None and contact is not None and contact.company_id is not None:
+        # As on a sale: a contact's activity is also one with their company, so the company's lists show it.
+        company = contact.company
     activity = Activity.objects.create(
         activity_type=activity_type,
         title=title.strip(),

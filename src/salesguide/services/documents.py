@@ -177,6 +177,11 @@ def _suggestion_on_sale(sale: Sale, suggestion_id: int) -> SuggestedDocument:
     return suggestion
 
 
+def _one_line(text: str) -> str:
+    """A merge field may hold a line break (a description); a subject or reference never does."""
+    return " ".join(text.split())
+
+
 def draft_document(sale: Sale, suggestion_id: int, *, language: str | None = None) -> DocumentDraft:
     suggestion = _suggestion_on_sale(sale, suggestion_id)
     language = language or translation.get_language() or "en"
@@ -187,8 +192,8 @@ def draft_document(sale: Sale, suggestion_id: int, *, language: str | None = Non
         suggestion_id=suggestion.pk,
         template_id=suggestion.template_id,
         template_name=suggestion.template.name,
-        subject=render_line(suggestion.subject or suggestion.name, context)[:SUBJECT_MAX],
-        our_reference=render_line(suggestion.our_reference, context)[:SUBJECT_MAX],
+        subject=_one_line(render_line(suggestion.subject or suggestion.name, context))[:SUBJECT_MAX],
+        our_reference=_one_line(render_line(suggestion.our_reference, context))[:SUBJECT_MAX],
         sale_id=sale.pk,
         company_id=sale.company_id,
         contact_id=sale.contact_id,
@@ -263,6 +268,9 @@ def _text_problems(subject: object, reference: object) -> list[FieldProblem]:
     for name, value in (("subject", subject), ("our_reference", reference)):
         if value is not None and not isinstance(value, str):
             problems.append(FieldProblem((name,), Message(gettext_noop("Enter text."))))
+        elif isinstance(value, str) and any(ord(char) < 32 or char == "\x7f" for char in value):
+            # A subject is an e-mail header and a file name: one line, no control characters.
+            problems.append(FieldProblem((name,), Message(gettext_noop("Keep it on one line."))))
         elif isinstance(value, str) and len(value) > SUBJECT_MAX:
             problems.append(FieldProblem((name,), Message(gettext_noop("At most %(max)d characters."),
                                                           {"max": SUBJECT_MAX})))

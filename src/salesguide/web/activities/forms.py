@@ -1,5 +1,6 @@
 """The activity form (on a sale's Activities tab, in "My activities", and for the follow-up proposed when a sale
-is stalled) and the filter of "My activities". Forms only parse; the services check the rules and their
+is stalled) and the filter of "My activities". The form for planning an activity without a sale, with its
+company and contact pickers, is in ``planning``. Forms only parse; the services check the rules and their
 messages land next to the field through ``add_to_form``."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ ACTIVITY_FIELD_ALIASES = {
     "activity_type_id": "activity_type",
     "owner_id": "owner",
     "start": "start_date",
+    "company_id": "company",
+    "contact_id": "contact",
 }
 
 
@@ -142,4 +145,6 @@ class MyActivitiesFilter(forms.Form):
         choices=[("open", _("Open")), ("completed", _("Completed"))],
     )
     period = forms.ChoiceField(label=_("Period"), required=False, choices=list(PERIODS.items()))
+    # Whose list (managers and administrators only): a user's id, or empty for the user's own.
+    owner = forms.CharField(required=False)
     after = forms.CharField(required=False)

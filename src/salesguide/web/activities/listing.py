@@ -1,6 +1,6 @@
 """Activities as lists show them: rows that know whether they are overdue and whether the user may tick them,
-and the pages of "My activities" (open ones by start, completed ones latest first), paged by keyset so a long
-history costs no more than a short one."""
+and the pages of "My activities" (open ones by start, completed ones latest first; a manager may page through
+anyone's), paged by keyset so a long history costs no more than a short one."""
 
 from __future__ import annotations
 
@@ -88,12 +88,12 @@ class ActivityPage:
     next: str | None
 
 
-def my_activities(user: User, *, completed: bool, period: str, after: str | None) -> ActivityPage:
-    """The user's open activities by start (overdue ones first, as they start earliest), or the completed ones
-    latest first. Raises ``InvalidCursor`` for a damaged ``after``."""
+def my_activities(owner: User, *, completed: bool, period: str, after: str | None) -> ActivityPage:
+    """The open activities of ``owner`` by start (overdue ones first, as they start earliest), or the completed
+    ones latest first. Raises ``InvalidCursor`` for a damaged ``after``."""
     activities = in_period(
-        Activity.objects.filter(owner=user, completed_at__isnull=not completed).select_related(
-            "activity_type", "sale", "sale__company", "company"
+        Activity.objects.filter(owner=owner, completed_at__isnull=not completed).select_related(
+            "activity_type", "owner", "sale", "sale__company", "company"
         ),
         period,
     )

@@ -8,6 +8,7 @@ app_name = "activities"
 
 urlpatterns = [
     path("", views.mine, name="mine"),
+    path("new/", views.new, name="new"),
     path("next-followup/", views.create_next, name="create_next"),
     path("<int:activity_id>/edit/", views.edit, name="edit"),
     path("<int:activity_id>/delete/", views.delete, name="delete"),

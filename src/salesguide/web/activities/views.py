@@ -1,5 +1,6 @@
-"""Activities: "My activities" at /activities/, and editing, deleting, completing and reopening any activity
-(from that list or from a sale's Activities tab).
+"""Activities: "My activities" at /activities/ (managers and administrators may look at anyone's), planning an
+activity without a sale, and editing, deleting, completing and reopening any activity (from that list or from a
+sale's Activities tab).
 
 Completing a follow-up made from a guide may lead somewhere (SPEC 3.5, 3.6): the next suggested follow-up is
 offered (or created at once when the user chose not to be asked), and when the stage's last item is done,
@@ -8,6 +9,7 @@ moving to the next stage is offered. Those offers are small confirmations; each 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -29,9 +31,17 @@ from salesguide.services import activities as service
 from salesguide.services import calendar as calendar_service
 from salesguide.services.activities import Completion
 from salesguide.services.sales import may_edit
-from salesguide.web.activities.forms import ACTIVITY_FIELD_ALIASES, ActivityForm, MyActivitiesFilter, activity_initial
+from salesguide.web.activities.forms import (
+    ACTIVITY_FIELD_ALIASES,
+    ActivityForm,
+    MyActivitiesFilter,
+    active_users,
+    activity_initial,
+    user_label,
+)
 from salesguide.web.activities.listing import InvalidCursor, activity_rows
 from salesguide.web.activities.listing import my_activities as activity_page
+from salesguide.web.activities.planning import PlannedActivityForm
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, go_to, is_htmx, safe_next, sale_page
 
@@ -62,6 +72,16 @@ def _fallback(activity: Activity) -> str:
     return reverse("activities:mine")
 
 
+def _owner_choices(user: User, chosen: str) -> tuple[User, list[tuple[str, str]]]:
+    """Whose activities the list shows, and the owners a manager or administrator may pick from ("Me" first,
+    then every other active user). A salesperson sees only their own, whatever the address asks for."""
+    if not user.is_manager:
+        return user, []
+    others = [other for other in active_users() if other.pk != user.pk]
+    owner = next((other for other in others if str(other.pk) == chosen), user)
+    return owner, [("", _("Me")), *((str(other.pk), user_label(other)) for other in others)]
+
+
 @sale_page
 def mine(request: HttpRequest) -> HttpResponse:
     user = actor(request)
@@ -70,12 +90,13 @@ def mine(request: HttpRequest) -> HttpResponse:
     show = form.cleaned_data.get("show") or "open"
     period = form.cleaned_data.get("period") or "all"
     after = form.cleaned_data.get("after") or None
+    owner, owner_choices = _owner_choices(user, form.cleaned_data.get("owner") or "")
     try:
-        page = activity_page(user, completed=show == "completed", period=period, after=after)
+        page = activity_page(owner, completed=show == "completed", period=period, after=after)
     except InvalidCursor:
         messages.info(request, _("That link to more activities is no longer valid; here is the start of the list."))
         after = None
-        page = activity_page(user, completed=show == "completed", period=period, after=None)
+        page = activity_page(owner, completed=show == "completed", period=period, after=None)
     more_url = ""
     if page.next:
         params = request.GET.copy()
@@ -92,11 +113,50 @@ def mine(request: HttpRequest) -> HttpResponse:
         "next_url": f"{request.path}?{here.urlencode()}" if here else request.path,
         "show_sale": True,
         "row_kind": "mine",
+        # Someone else's list names them in its heading and empty state; one's own is "My activities".
+        "owner_name": user_label(owner) if owner.pk != user.pk else "",
+        "owner_value": str(owner.pk) if owner.pk != user.pk else "",
+        "owner_choices": owner_choices,
     }
     context["next"] = context["next_url"]
     if is_htmx(request):
-        return render(request, "activities/_rows.html" if after else "activities/_results.html", context)
+        # A new filter also changes the heading and the tabs' links, which the answer replaces out of band.
+        return render(request, "activities/_rows.html" if after else "activities/_results_update.html", context)
     return render(request, "activities/mine.html", context)
+
+
+def _next_hour() -> dt.datetime:
+    return (timezone.localtime() + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+
+
+def _initial_owner(request: HttpRequest, user: User) -> int:
+    """The owner the form starts with: the one whose list the user came from (``?owner=``), else the user."""
+    chosen = request.GET.get("owner") or ""
+    if chosen.isdigit() and active_users().filter(pk=int(chosen)).exists():
+        return int(chosen)
+    return user.pk
+
+
+@sale_page
+def new(request: HttpRequest) -> HttpResponse:
+    """Plan an activity without a sale, perhaps with a company and a contact (a call to a prospect, a task)."""
+    user = actor(request)
+    back = safe_next(request, reverse("activities:mine"))
+    start = _next_hour()
+    initial = {"owner": _initial_owner(request, user), "start_date": start.date(), "start_time": start.time()}
+    context = {"cancel_url": back, "next": back}
+    if request.method != "POST":
+        return render(request, "activities/form.html", {**context, "form": PlannedActivityForm(initial=initial)})
+    form = PlannedActivityForm(request.POST, initial=initial)
+    if form.is_valid():
+        try:
+            activity = service.create_activity(user, **form.service_fields())
+        except DomainError as error:
+            add_to_form(form, error, ACTIVITY_FIELD_ALIASES)
+        else:
+            messages.success(request, _("Activity “%(title)s” is planned.") % {"title": activity.title})
+            return go_to(request, back)
+    return render(request, "activities/form.html", {**context, "form": form}, status=INVALID)
 
 
 @sale_page

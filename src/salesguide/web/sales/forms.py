@@ -81,6 +81,10 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     )
 
 
+# The largest id a database column holds (64-bit): anything above is no id at all.
+ID_MAX = 2**63 - 1
+
+
 class SaleForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
@@ -101,12 +105,15 @@ class SaleForm(forms.Form):
     company = forms.IntegerField(
         label=_("Company"),
         required=False,
+        min_value=1,
+        max_value=ID_MAX,
         widget=forms.Select(attrs={
             "hx-get": reverse_lazy("sales:contact_options"), "hx-target": "#id_contact",
             "hx-trigger": "change", "hx-swap": "innerHTML",
         }),
     )
-    contact = forms.IntegerField(label=_("Contact"), required=False, widget=forms.Select)
+    contact = forms.IntegerField(label=_("Contact"), required=False, min_value=1, max_value=ID_MAX,
+                                 widget=forms.Select)
     owner = OwnerChoiceField(
         label=_("Owner"),
         queryset=User.objects.none(),
@@ -147,9 +154,11 @@ class SaleForm(forms.Form):
         """The id the user picked (when the form is posted) or the one stored, for filling the select."""
         raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name, current)
         try:
-            return int(raw) if raw not in (None, "") else None
+            number = int(raw) if raw not in (None, "") else None
         except (TypeError, ValueError):
             return None
+        # An id no database column holds would fail the query that fills the select (a 500).
+        return number if number is not None and 0 < number <= ID_MAX else None
 
     def clean_currency(self) -> str:
         return (self.cleaned_data.get("currency") or "").strip().upper() or settings.DEFAULT_CURRENCY

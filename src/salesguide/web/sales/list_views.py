@@ -116,9 +116,11 @@ def sale_list(request: HttpRequest) -> HttpResponse:
 
 def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    # An id no database column holds would fail the query (a 500) instead of finding nothing.
+    return number if number is not None and 0 < number < 2**63 else None
 
 
 @sale_page
