@@ -92,7 +92,7 @@ def test_the_card_offers_to_add_lines_and_the_page_shows_empty_rows(salesperson_
     assert input_value(page, "form-0-description") == ""
     text = text_of(page)
     assert "Lines of “Acme website”" in text
-    assert "500.00 EUR" in text.replace("\u00a0", " ")
+    assert "€500.00" in text.replace("\u00a0", " ")
     for button in ("Save", "Add a row", "Cancel"):
         assert button in text
 
@@ -108,14 +108,14 @@ def test_saving_typed_rows_stores_them_and_the_card_shows_the_amount_as_their_to
     assert response["Location"] == reverse("sales:card", args=[sale.pk])
     assert stored(sale) == [("Design", "2.50", 8_000), ("Hosting", "12.00", 1_499)]
     card = text_of(salesperson_client.get(response["Location"])).replace("\u00a0", " ")
-    assert "The lines are saved. The amount is now 379.88 EUR." in card
+    assert "The lines are saved. The amount is now €379.88." in card
     assert "The total of 2 lines" in card
     # And the lines page shows them again with their totals
     page = salesperson_client.get(lines_url(sale))
     assert (input_value(page, "form-0-description"), input_value(page, "form-0-quantity"),
             input_value(page, "form-0-unit_price")) == ("Design", "2.50", "80.00")
     assert input_value(page, "form-1-quantity") == "12"
-    assert "200.00 EUR" in text_of(page).replace("\u00a0", " ")
+    assert "€200.00" in text_of(page).replace("\u00a0", " ")
 
 
 def test_a_ticked_row_is_removed_and_the_rest_kept(salesperson_client: Client, salesperson_user: Any,
@@ -143,7 +143,7 @@ def test_removing_every_row_keeps_the_amount_and_lets_it_be_typed_again(
     assert response.status_code == 302
     assert stored(sale) == []
     card = text_of(salesperson_client.get(response["Location"])).replace("\u00a0", " ")
-    assert "The sale has no lines now; its amount stays 100.00 EUR and can be typed again." in card
+    assert "The sale has no lines now; its amount stays €100.00 and can be typed again." in card
     assert "Add lines" in card
 
 
@@ -157,7 +157,7 @@ def test_add_a_row_keeps_what_was_typed_and_shows_one_more_row(salesperson_clien
     assert input_value(response, "form-TOTAL_FORMS") == "4"
     assert input_value(response, "form-2-description") == "Support"
     assert input_value(response, "form-3-description") == ""
-    assert re.search(r'id="lines-total">123.00\u00a0EUR<', response.content.decode())
+    assert re.search(r'id="lines-total">€123.00<', response.content.decode())
     assert stored(sale) == []
 
 
@@ -200,7 +200,7 @@ def test_a_dutch_user_types_quantities_and_prices_the_dutch_way(make_user: Any, 
     # And the page shows them back the Dutch way
     page = client.get(lines_url(sale))
     assert (input_value(page, "form-0-quantity"), input_value(page, "form-0-unit_price")) == ("1,50", "1250,00")
-    assert "1.876,98\u00a0EUR" in page.content.decode()
+    assert "€\u00a01.876,98" in page.content.decode()
 
 
 def test_saving_after_someone_else_changed_the_sale_shows_the_conflict_and_keeps_what_was_typed(

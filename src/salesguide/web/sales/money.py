@@ -1,4 +1,4 @@
-"""Amounts as people type and read them: ``1250,50`` or ``1250.50`` in, ``1.250,50 EUR`` out (in the user's
+"""Amounts as people type and read them: ``1250,50`` or ``1250.50`` in, ``€ 1.250,50`` out (in the user's
 language), integer minor units (cents) in between."""
 
 from __future__ import annotations
@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.formats import get_format, number_format
+
+from salesguide.documents.merge import format_money
 
 _DIGITS = re.compile(r"\d+")
 # Spaces (also the non-breaking ones number formatting uses) and apostrophes (Swiss) only ever group digits.
@@ -82,9 +86,12 @@ def _as_decimal(minor_units: int) -> Decimal:
 
 
 def format_amount(minor_units: int | None, currency: str = "") -> str:
-    """``125050, "EUR"`` → ``1.250,50 EUR`` (Dutch) or ``1,250.50 EUR`` (English)."""
-    text = number_format(_as_decimal(minor_units or 0), decimal_pos=2, force_grouping=True)
-    return f"{text}\u00a0{currency}" if currency else text
+    """``125050, "EUR"`` → ``€ 1.250,50`` (Dutch) or ``€1,250.50`` (English): written as the documents and the
+    print view write it (Babel), so a sale's amount reads the same on screen and on paper. Without a currency,
+    the number alone (``1.250,50``)."""
+    if currency:
+        return format_money(minor_units or 0, currency, translation.get_language() or settings.LANGUAGE_CODE)
+    return number_format(_as_decimal(minor_units or 0), decimal_pos=2, force_grouping=True)
 
 
 def amount_for_input(minor_units: int | None) -> str:
