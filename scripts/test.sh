@@ -100,6 +100,7 @@ checks() {
         [[ -d $dir ]] && lint_paths+=("$dir")
     done
     step "ruff check ${lint_paths[*]}" .venv/bin/ruff check "${lint_paths[@]}"
+    step "ruff format --check ${lint_paths[*]}" .venv/bin/ruff format --check "${lint_paths[@]}"
     step "mypy src" .venv/bin/mypy src
     step "lint-imports" .venv/bin/lint-imports
 }

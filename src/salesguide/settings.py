@@ -41,9 +41,7 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("SALESGUIDE_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("SALESGUIDE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("SALESGUIDE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SALESGUIDE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -109,9 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SALESGUIDE_TEST_SQLITE", "")} if os.environ.get(
-        "SALESGUIDE_TEST_SQLITE"
-    ) else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": os.environ.get("SALESGUIDE_TEST_SQLITE", "")} if os.environ.get("SALESGUIDE_TEST_SQLITE") else {}
+    )
 
 AUTH_USER_MODEL = "salesguide.User"
 AUTHENTICATION_BACKENDS = [

@@ -39,8 +39,9 @@ def jan(admin_user, acme):
 
 @pytest.fixture
 def sale(admin_user, sale_type, acme, jan):
-    return sales.create_sale(admin_user, title="Ten licences", sale_type_id=sale_type.pk, company_id=acme.pk,
-                             contact_id=jan.pk)
+    return sales.create_sale(
+        admin_user, title="Ten licences", sale_type_id=sale_type.pk, company_id=acme.pk, contact_id=jan.pk
+    )
 
 
 @pytest.fixture
@@ -59,8 +60,10 @@ def plan(api, call):
 
 def test_an_activity_on_a_sale_takes_its_company_contact_and_the_type_duration(api, admin_user, call, sale):
     # When
-    response = api.post("activities", {"activity_type_id": call.pk, "title": "Call Jan",
-                                       "start": "2031-01-10T10:00:00+01:00", "sale_id": sale.pk})
+    response = api.post(
+        "activities",
+        {"activity_type_id": call.pk, "title": "Call Jan", "start": "2031-01-10T10:00:00+01:00", "sale_id": sale.pk},
+    )
 
     # Then
     assert response.status_code == 201
@@ -128,8 +131,8 @@ def test_an_activity_without_a_title_or_with_an_unknown_type_is_refused(api, cal
 def test_a_salesperson_cannot_plan_on_someone_elses_sale(salesperson_api, call, sale):
     # When
     response = salesperson_api.post(
-        "activities", {"activity_type_id": call.pk, "title": "Sneaky", "start": "2031-01-10T10:00:00Z",
-                       "sale_id": sale.pk}
+        "activities",
+        {"activity_type_id": call.pk, "title": "Sneaky", "start": "2031-01-10T10:00:00Z", "sale_id": sale.pk},
     )
 
     # Then
@@ -145,14 +148,17 @@ def test_changing_an_activity_changes_only_the_fields_sent(api, plan, sale):
     activity = plan(sale_id=sale.pk, text="About the trial.")
 
     # When
-    response = api.patch(f"activities/{activity['id']}", {"title": "Call Jan again",
-                                                           "start": "2031-02-01T08:00:00+01:00"})
+    response = api.patch(
+        f"activities/{activity['id']}", {"title": "Call Jan again", "start": "2031-02-01T08:00:00+01:00"}
+    )
 
     # Then
     assert response.status_code == 200
     changed = response.json()
     assert (changed["title"], changed["start"], changed["text"]) == (
-        "Call Jan again", "2031-02-01T08:00:00+01:00", "About the trial."
+        "Call Jan again",
+        "2031-02-01T08:00:00+01:00",
+        "About the trial.",
     )
     assert api.get(f"sales/{sale.pk}").json()["next_activity_date"] == "2031-02-01"
 
@@ -335,8 +341,10 @@ def test_a_damaged_activity_cursor_is_refused_with_422(api, values):
     # Then
     assert response.status_code == 422
     assert response.json()["detail"] == [
-        {"loc": ["query", "after"],
-         "msg": "This cursor is not valid; pass the “next” value of a previous page unchanged."}
+        {
+            "loc": ["query", "after"],
+            "msg": "This cursor is not valid; pass the “next” value of a previous page unchanged.",
+        }
     ]
 
 

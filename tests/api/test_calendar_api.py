@@ -40,8 +40,9 @@ def sale(admin_user: Any, salesperson_user: Any) -> Any:
 @pytest.fixture
 def plan(call: Any, sale: Any, salesperson_user: Any) -> Any:
     def _plan(title: str = "Introductory call", start: dt.datetime | None = None) -> Any:
-        return activities.create_activity(salesperson_user, activity_type_id=call.pk, title=title,
-                                          start=start or soon(), sale_id=sale.pk)
+        return activities.create_activity(
+            salesperson_user, activity_type_id=call.pk, title=title, start=start or soon(), sale_id=sale.pk
+        )
 
     return _plan
 
@@ -151,9 +152,7 @@ def test_turning_the_feed_off_answers_204_and_the_address_404(salesperson_api, a
     assert salesperson_api.get("users/me").json()["calendar_url"] is None
     missing = anonymous_api.get(path)
     assert missing.status_code == 404
-    assert missing.json() == {
-        "detail": "There is no calendar at this address. It may have been renewed or turned off."
-    }
+    assert missing.json() == {"detail": "There is no calendar at this address. It may have been renewed or turned off."}
 
 
 @pytest.mark.parametrize("secret", ["unknown", "a" * 65, "bad%20secret", "x.y"])

@@ -269,9 +269,7 @@ def test_a_contact_of_an_unknown_company_is_refused_at_the_company_field(salespe
     response = salesperson_api.post("contacts", {"last_name": "Jansen", "company_id": 999})
 
     assert response.status_code == 422
-    assert response.json() == {
-        "detail": [{"loc": ["body", "company_id"], "msg": "There is no company with id 999."}]
-    }
+    assert response.json() == {"detail": [{"loc": ["body", "company_id"], "msg": "There is no company with id 999."}]}
 
 
 def test_a_contact_with_a_bad_e_mail_is_refused(salesperson_api):

@@ -50,20 +50,29 @@ def guide(admin_user):
     """A guide whose first stage suggests a Word letter and an HTML e-mail."""
     offer = catalog.create_stage(admin_user, name="Offer", probability=40)
     closing = catalog.create_stage(admin_user, name="Closing", probability=80)
-    sale_type = sale_types.create_sale_type(admin_user, name="New customer", stage_ids=[offer.pk, closing.pk],
-                                            has_guide=True)
+    sale_type = sale_types.create_sale_type(
+        admin_user, name="New customer", stage_ids=[offer.pk, closing.pk], has_guide=True
+    )
     letter = templates.create_docx_template(
-        admin_user, name="Letter", content=word_file("Dear {{ contact.first_name }},", "{{ sale.title }}",
-                                                     "Total: {{ sale.amount }}"),
+        admin_user,
+        name="Letter",
+        content=word_file("Dear {{ contact.first_name }},", "{{ sale.title }}", "Total: {{ sale.amount }}"),
         filename="letter.docx",
     )
     mail = templates.create_text_template(admin_user, name="Mail", body="<p>Offer for {{ company.name }}</p>")
     return SimpleNamespace(
         sale_type=sale_type,
-        letter=guides.add_suggested_document(admin_user, sale_type.pk, offer.pk, name="Letter",
-                                             template_id=letter.pk, subject="Offer café {{ company.name }}"),
-        mail=guides.add_suggested_document(admin_user, sale_type.pk, offer.pk, name="Mail", template_id=mail.pk,
-                                           subject="Our offer"),
+        letter=guides.add_suggested_document(
+            admin_user,
+            sale_type.pk,
+            offer.pk,
+            name="Letter",
+            template_id=letter.pk,
+            subject="Offer café {{ company.name }}",
+        ),
+        mail=guides.add_suggested_document(
+            admin_user, sale_type.pk, offer.pk, name="Mail", template_id=mail.pk, subject="Our offer"
+        ),
         mail_template=mail,
     )
 
@@ -71,10 +80,18 @@ def guide(admin_user):
 @pytest.fixture
 def sale(guide, salesperson_user):
     company = customers.create_company(salesperson_user, name="Dijkstra & Zn")
-    contact = customers.create_contact(salesperson_user, first_name="Anouk", last_name="Berg", company_id=company.pk,
-                                       email="anouk@example.com")
-    return sales.create_sale(salesperson_user, title="Tills for 3 shops", sale_type_id=guide.sale_type.pk,
-                             company_id=company.pk, contact_id=contact.pk, amount=1_254_050, currency="EUR")
+    contact = customers.create_contact(
+        salesperson_user, first_name="Anouk", last_name="Berg", company_id=company.pk, email="anouk@example.com"
+    )
+    return sales.create_sale(
+        salesperson_user,
+        title="Tills for 3 shops",
+        sale_type_id=guide.sale_type.pk,
+        company_id=company.pk,
+        contact_id=contact.pk,
+        amount=1_254_050,
+        currency="EUR",
+    )
 
 
 @pytest.fixture
@@ -107,7 +124,7 @@ def test_the_file_downloads_as_an_attachment_with_a_name_safe_for_any_browser(sa
     assert response.status_code == 200
     assert response["Content-Type"] == DOCX
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"Offer cafe Dijkstra & Zn.docx\"; "
+        'attachment; filename="Offer cafe Dijkstra & Zn.docx"; '
         "filename*=utf-8''Offer%20caf%C3%A9%20Dijkstra%20%26%20Zn.docx"
     )
     assert word_text(response.content) == ["Dear Anouk,", "Tills for 3 shops", "Total: €12,540.50"]
@@ -130,8 +147,9 @@ def test_an_email_document_downloads_as_an_unsent_message(salesperson_api, sale,
 def test_generating_again_shows_what_changed_on_the_sale(salesperson_api, letter, sale):
     # Given
     current = salesperson_api.get(f"sales/{sale.pk}").json()
-    changed = salesperson_api.patch(f"sales/{sale.pk}", {"version": current["version"], "title": "Tills for 4 shops",
-                                                          "amount": 1_600_000})
+    changed = salesperson_api.patch(
+        f"sales/{sale.pk}", {"version": current["version"], "title": "Tills for 4 shops", "amount": 1_600_000}
+    )
     assert changed.status_code == 200, changed.content
 
     # When
@@ -253,8 +271,9 @@ def test_uploading_a_word_template_with_an_escape_attempt_names_the_paragraph(ap
 
 def test_an_email_template_with_an_escape_attempt_names_the_line(api):
     # When
-    response = api.post("document-templates", {"name": "Sneaky", "kind": "email",
-                                               "body": "<p>Hi</p>\n{{ ''.__class__.__mro__ }}"})
+    response = api.post(
+        "document-templates", {"name": "Sneaky", "kind": "email", "body": "<p>Hi</p>\n{{ ''.__class__.__mro__ }}"}
+    )
 
     # Then
     assert response.status_code == 422

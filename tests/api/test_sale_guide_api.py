@@ -32,21 +32,36 @@ def _build_guide(admin, *, name="New customer", stages=3, followups=(2, 1, 0), d
         for n in range(followups[index] if index < len(followups) else 0):
             suggested_followups.append(
                 guides.add_suggested_followup(
-                    admin, sale_type.pk, stage.pk, name=f"Follow-up {index + 1}.{n + 1}", purpose="Keep in touch.",
-                    activity_type_id=call.pk, days_offset=0 if not suggested_followups else 3,
-                    auto_suggest=bool(suggested_followups), text="Ask how it goes.",
+                    admin,
+                    sale_type.pk,
+                    stage.pk,
+                    name=f"Follow-up {index + 1}.{n + 1}",
+                    purpose="Keep in touch.",
+                    activity_type_id=call.pk,
+                    days_offset=0 if not suggested_followups else 3,
+                    auto_suggest=bool(suggested_followups),
+                    text="Ask how it goes.",
                 )
             )
         for n in range(documents[index] if index < len(documents) else 0):
             suggested_documents.append(
                 guides.add_suggested_document(
-                    admin, sale_type.pk, stage.pk, name=f"Quote {index + 1}.{n + 1}", template_id=template.pk,
-                    subject="Quote for {{ company.name }}", our_reference="Q-{{ sale.id }}",
+                    admin,
+                    sale_type.pk,
+                    stage.pk,
+                    name=f"Quote {index + 1}.{n + 1}",
+                    template_id=template.pk,
+                    subject="Quote for {{ company.name }}",
+                    our_reference="Q-{{ sale.id }}",
                 )
             )
     return SimpleNamespace(
-        sale_type=sale_type, stages=made, call=call, template=template,
-        followups=suggested_followups, documents=suggested_documents,
+        sale_type=sale_type,
+        stages=made,
+        call=call,
+        template=template,
+        followups=suggested_followups,
+        documents=suggested_documents,
     )
 
 
@@ -63,8 +78,7 @@ def acme(admin_user):
 @pytest.fixture
 def make_sale(guide, acme):
     def _make_sale(owner, title="Ten licences", sale_type=None):
-        return sales.create_sale(owner, title=title, sale_type_id=(sale_type or guide.sale_type).pk,
-                                 company_id=acme.pk)
+        return sales.create_sale(owner, title=title, sale_type_id=(sale_type or guide.sale_type).pk, company_id=acme.pk)
 
     return _make_sale
 
@@ -175,8 +189,13 @@ def test_a_follow_up_created_from_a_suggestion_shows_in_the_guide_and_counts_whe
     }
     first = api.get(f"sales/{sale.pk}/guide").json()["stages"][0]
     assert first["followups"][0]["activities"] == [
-        {"id": activity["id"], "title": "Follow-up 1.1", "start": activity["start"], "completed": False,
-         "owner_id": activity["owner_id"]}
+        {
+            "id": activity["id"],
+            "title": "Follow-up 1.1",
+            "start": activity["start"],
+            "completed": False,
+            "owner_id": activity["owner_id"],
+        }
     ]
     assert (first["done"], first["followups"][0]["done"]) == (0, False)
 
@@ -184,7 +203,9 @@ def test_a_follow_up_created_from_a_suggestion_shows_in_the_guide_and_counts_whe
     api.post(f"activities/{activity['id']}/complete")
     first = api.get(f"sales/{sale.pk}/guide").json()["stages"][0]
     assert (first["done"], first["followups"][0]["done"], first["followups"][0]["activities"][0]["completed"]) == (
-        1, True, True
+        1,
+        True,
+        True,
     )
 
 
@@ -204,14 +225,22 @@ def test_the_overrides_replace_what_the_suggestion_fills_in(api, sale, guide, ma
     # When
     created = api.post(
         f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}",
-        {"title": "Call Jan", "text": "About the trial.", "owner_id": manager_user.pk,
-         "start": "2031-04-01T14:00:00+02:00", "duration_minutes": 45},
+        {
+            "title": "Call Jan",
+            "text": "About the trial.",
+            "owner_id": manager_user.pk,
+            "start": "2031-04-01T14:00:00+02:00",
+            "duration_minutes": 45,
+        },
     )
 
     # Then
     activity = created.json()
     assert (activity["title"], activity["text"], activity["owner_id"], activity["duration_minutes"]) == (
-        "Call Jan", "About the trial.", manager_user.pk, 45
+        "Call Jan",
+        "About the trial.",
+        manager_user.pk,
+        45,
     )
     assert dt.datetime.fromisoformat(activity["start"]) == dt.datetime.fromisoformat("2031-04-01T14:00:00+02:00")
 
@@ -318,8 +347,9 @@ def test_previews_show_what_would_be_created_and_create_nothing(api, sale, guide
 
 def test_completing_offers_the_next_auto_suggested_follow_up_to_a_user_who_confirms(api, sale, guide):
     # Given
-    first = api.post(f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}",
-                     {"start": "2031-03-03T10:00:00+01:00"}).json()
+    first = api.post(
+        f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}", {"start": "2031-03-03T10:00:00+01:00"}
+    ).json()
 
     # When
     response = api.post(f"activities/{first['id']}/complete")
@@ -336,9 +366,7 @@ def test_completing_offers_the_next_auto_suggested_follow_up_to_a_user_who_confi
         "duration_minutes": 20,
         "text": "Ask how it goes.",
     }
-    assert dt.datetime.fromisoformat(body["next_suggestion"]["start"]) == dt.datetime(
-        2031, 3, 6, 9, 0, tzinfo=dt.UTC
-    )
+    assert dt.datetime.fromisoformat(body["next_suggestion"]["start"]) == dt.datetime(2031, 3, 6, 9, 0, tzinfo=dt.UTC)
     assert body["created_activity"] is None
     assert Activity.objects.count() == 1
 
@@ -359,7 +387,9 @@ def test_completing_creates_the_next_follow_up_directly_for_a_user_who_does_not_
     assert body["next_suggestion"] is None
     created = body["created_activity"]
     assert (created["suggested_followup_id"], created["owner_id"], created["completed"]) == (
-        guide.followups[1].pk, user.pk, False
+        guide.followups[1].pk,
+        user.pk,
+        False,
     )
     followups = client.get(f"sales/{sale.pk}/guide").json()["stages"][0]["followups"]
     assert [a["id"] for a in followups[1]["activities"]] == [created["id"]]

@@ -18,8 +18,9 @@ def sale_type(make_sale_type: Any) -> dict[str, Any]:
 @pytest.fixture
 def sale(salesperson_api: Any, sale_type: dict[str, Any]) -> dict[str, Any]:
     """A salesperson's sale of 500.00 EUR, without lines."""
-    response = salesperson_api.post("sales", {"title": "Acme website", "sale_type_id": sale_type["id"],
-                                              "amount": 50_000, "currency": "EUR"})
+    response = salesperson_api.post(
+        "sales", {"title": "Acme website", "sale_type_id": sale_type["id"], "amount": 50_000, "currency": "EUR"}
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -43,15 +44,23 @@ def test_putting_lines_stores_them_in_order_and_the_sale_shows_their_total(
 ) -> None:
     # Given a sale of 500.00
     # When its owner puts two lines, one quantity as a number and one as a string
-    response = put(salesperson_api, lines_of(sale), {"version": sale["version"], "lines": [
-        {"description": "Design", "quantity": 2.5, "unit_price": 8_000},
-        {"description": "Hosting", "quantity": "12", "unit_price": 1_499},
-    ]})
+    response = put(
+        salesperson_api,
+        lines_of(sale),
+        {
+            "version": sale["version"],
+            "lines": [
+                {"description": "Design", "quantity": 2.5, "unit_price": 8_000},
+                {"description": "Hosting", "quantity": "12", "unit_price": 1_499},
+            ],
+        },
+    )
     # Then the answer lists them with string quantities and their totals, the new amount and version
     assert response.status_code == 200, response.content
     body = response.json()
     assert [(line["description"], line["quantity"], line["unit_price"], line["total"]) for line in body["lines"]] == [
-        ("Design", "2.50", 8_000, 20_000), ("Hosting", "12.00", 1_499, 17_988)
+        ("Design", "2.50", 8_000, 20_000),
+        ("Hosting", "12.00", 1_499, 17_988),
     ]
     assert all(isinstance(line["id"], int) for line in body["lines"])
     assert (body["amount"], body["currency"], body["version"]) == (37_988, "EUR", sale["version"] + 1)
@@ -64,10 +73,17 @@ def test_wrong_lines_answer_422_naming_each_field_and_change_nothing(
     salesperson_api: Any, sale: dict[str, Any]
 ) -> None:
     # When a PUT has an empty description, a quantity with three decimals and a negative price
-    response = put(salesperson_api, lines_of(sale), {"version": sale["version"], "lines": [
-        {"description": "Fine", "quantity": 1, "unit_price": 100},
-        {"description": " ", "quantity": "1.125", "unit_price": -5},
-    ]})
+    response = put(
+        salesperson_api,
+        lines_of(sale),
+        {
+            "version": sale["version"],
+            "lines": [
+                {"description": "Fine", "quantity": 1, "unit_price": 100},
+                {"description": " ", "quantity": "1.125", "unit_price": -5},
+            ],
+        },
+    )
     # Then every problem is listed at its place in the body
     assert response.status_code == 422
     assert response.json()["detail"] == [
@@ -84,12 +100,21 @@ def test_wrong_lines_answer_422_naming_each_field_and_change_nothing(
     [
         ({"description": "A", "quantity": 0, "unit_price": 1}, "quantity", "The quantity must be more than 0."),
         ({"description": "A", "quantity": -2, "unit_price": 1}, "quantity", "The quantity must be more than 0."),
-        ({"description": "A", "quantity": "lots", "unit_price": 1}, "quantity",
-         "Enter a quantity such as 1, 2.5 or 12.75."),
-        ({"description": "A", "quantity": True, "unit_price": 1}, "quantity",
-         "Enter a quantity such as 1, 2.5 or 12.75."),
-        ({"description": "A", "quantity": None, "unit_price": 1}, "quantity",
-         "Enter a quantity such as 1, 2.5 or 12.75."),
+        (
+            {"description": "A", "quantity": "lots", "unit_price": 1},
+            "quantity",
+            "Enter a quantity such as 1, 2.5 or 12.75.",
+        ),
+        (
+            {"description": "A", "quantity": True, "unit_price": 1},
+            "quantity",
+            "Enter a quantity such as 1, 2.5 or 12.75.",
+        ),
+        (
+            {"description": "A", "quantity": None, "unit_price": 1},
+            "quantity",
+            "Enter a quantity such as 1, 2.5 or 12.75.",
+        ),
         ({"description": "A", "quantity": 1, "unit_price": "cheap"}, "unit_price", "Enter a whole number."),
         ({"description": "A", "quantity": 1}, "unit_price", "This field is required."),
     ],
@@ -114,8 +139,11 @@ def test_lines_with_a_stale_version_answer_409(salesperson_api: Any, sale: dict[
     changed = salesperson_api.patch(f"sales/{sale['id']}", {"version": sale["version"], "title": "Acme shop"})
     assert changed.status_code == 200
     # When lines are put with the version read before
-    response = put(salesperson_api, lines_of(sale), {"version": sale["version"], "lines": [
-        {"description": "Design", "quantity": 1, "unit_price": 100}]})
+    response = put(
+        salesperson_api,
+        lines_of(sale),
+        {"version": sale["version"], "lines": [{"description": "Design", "quantity": 1, "unit_price": 100}]},
+    )
     # Then the answer is 409 with a sentence, and nothing changed
     assert response.status_code == 409
     assert "Someone else changed this sale meanwhile" in response.json()["detail"]
@@ -148,8 +176,11 @@ def test_patching_the_amount_of_a_sale_with_lines_answers_422_until_the_lines_ar
     salesperson_api: Any, sale: dict[str, Any]
 ) -> None:
     # Given a sale with one line of 100.00
-    with_lines = put(salesperson_api, lines_of(sale), {"version": sale["version"], "lines": [
-        {"description": "Design", "quantity": 1, "unit_price": 10_000}]}).json()
+    with_lines = put(
+        salesperson_api,
+        lines_of(sale),
+        {"version": sale["version"], "lines": [{"description": "Design", "quantity": 1, "unit_price": 10_000}]},
+    ).json()
     # When its amount is patched to 999.00
     refused = salesperson_api.patch(f"sales/{sale['id']}", {"version": with_lines["version"], "amount": 99_900})
     # Then it is refused at the amount
@@ -169,5 +200,13 @@ def test_the_openapi_document_describes_both_operations_and_their_answers(anonym
     paths = anonymous_api.get("openapi.json").json()["paths"]["/api/v1/sales/{id}/lines"]
     assert {str(code) for code in paths["get"]["responses"]} == {"200", "401", "404", "429"}
     assert {str(code) for code in paths["put"]["responses"]} == {
-        "200", "400", "401", "403", "404", "409", "413", "422", "429"
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "422",
+        "429",
     }

@@ -26,11 +26,15 @@ def _sale_on(sale_type_name: str, second_stage: str, owner):
     """A sale of a starter guide at "Smith & Söhne <Ltd>", with one planned call, moved to ``second_stage``."""
     sale_type = SaleType.objects.get(name=sale_type_name)
     company = customers.create_company(owner, name="Smith & Söhne <Ltd>")
-    sale = sales.create_sale(owner, title="Kitchen “Deluxe” & more", sale_type_id=sale_type.pk,
-                             company_id=company.pk, amount=1_234_550)
+    sale = sales.create_sale(
+        owner, title="Kitchen “Deluxe” & more", sale_type_id=sale_type.pk, company_id=company.pk, amount=1_234_550
+    )
     activities.create_activity(
-        owner, activity_type_id=ActivityType.objects.order_by("rank", "id").first().pk,
-        title="Call the chef", start=dt.datetime(2030, 6, 1, 12, 0, tzinfo=dt.UTC), sale_id=sale.pk,
+        owner,
+        activity_type_id=ActivityType.objects.order_by("rank", "id").first().pk,
+        title="Call the chef",
+        start=dt.datetime(2030, 6, 1, 12, 0, tzinfo=dt.UTC),
+        sale_id=sale.pk,
     )
     sales.move_sale_to_stage(owner, sale.pk, Stage.objects.get(name=second_stage).pk, reason="Met the chef")
     return sale

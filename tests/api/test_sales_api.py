@@ -121,8 +121,10 @@ def test_changing_a_sale_with_the_version_read_changes_it_and_counts_the_version
     sale = make_sale()
 
     # When
-    response = api.patch(f"sales/{sale['id']}", {"version": sale["version"], "title": "Twelve licences",
-                                                 "amount": 150000, "expected_date": "2031-03-01"})
+    response = api.patch(
+        f"sales/{sale['id']}",
+        {"version": sale["version"], "title": "Twelve licences", "amount": 150000, "expected_date": "2031-03-01"},
+    )
 
     # Then
     assert response.status_code == 200
@@ -260,8 +262,10 @@ def test_moving_forwards_backwards_and_skipping_sets_each_stage_probability_and_
     history = api.get(f"sales/{sale['id']}/history").json()
     assert history["next"] is None
     rows = history["items"]
-    assert [(r["kind"], r["from_stage_name"], r["to_stage_name"], r["probability_before"], r["probability_after"])
-            for r in rows] == [
+    assert [
+        (r["kind"], r["from_stage_name"], r["to_stage_name"], r["probability_before"], r["probability_after"])
+        for r in rows
+    ] == [
         ("created", None, "Lead", None, 10),
         ("stage", "Lead", "Contract", 10, 90),
         ("stage", "Contract", "Offer", 90, 40),
@@ -359,7 +363,10 @@ def test_losing_sets_probability_0_with_reason_and_competitor_and_today_as_date(
     # Then
     lost = response.json()
     assert (lost["status"], lost["probability"], lost["competitor_id"], lost["closed_date"]) == (
-        "lost", 0, rival.pk, timezone.localdate().isoformat()
+        "lost",
+        0,
+        rival.pk,
+        timezone.localdate().isoformat(),
     )
 
 
@@ -395,7 +402,9 @@ def test_stalling_proposes_a_call_on_the_reopen_date_at_nine_without_creating_it
     assert (body["sale"]["status"], body["sale"]["reopen_date"]) == ("stalled", reopen.isoformat())
     proposed = body["proposed_activity"]
     assert (proposed["activity_type_id"], proposed["title"], proposed["duration_minutes"]) == (
-        call.pk, "Re-open: Big deal", 15
+        call.pk,
+        "Re-open: Big deal",
+        15,
     )
     start = dt.datetime.fromisoformat(proposed["start"])
     local_start = timezone.localtime(start, timezone.get_default_timezone())
@@ -444,7 +453,10 @@ def test_reopening_returns_a_closed_sale_to_its_last_stage_and_its_probability(a
     # Then
     reopened = response.json()
     assert (reopened["status"], reopened["stage_id"], reopened["probability"], reopened["closed_date"]) == (
-        "open", stages[1]["id"], 40, None
+        "open",
+        stages[1]["id"],
+        40,
+        None,
     )
     assert api.get(f"sales/{sale['id']}/history").json()["items"][-1]["kind"] == "reopened"
 

@@ -77,9 +77,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     """A fresh page (own cookies and storage) whose relative URLs go to the live server."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900}
-    )
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:

@@ -49,25 +49,44 @@ class Case:
     amount_in_letter: str  # the line total as the letter writes it in this language
 
 
-DUTCH = Case("nl", "Verkoop aan nieuwe klant", "Offerte", "Offerte", "Kassa's voor Bakkerij Dijkstra",
-             "Kassasysteem Compact, incl. installatie", "€\u00a06.998,00")
-ENGLISH = Case("en", "Sale to new customer", "Proposal", "Quotation", "Tills for Dijkstra Bakery",
-               "Compact till system, installed", "€6,998.00")
+DUTCH = Case(
+    "nl",
+    "Verkoop aan nieuwe klant",
+    "Offerte",
+    "Offerte",
+    "Kassa's voor Bakkerij Dijkstra",
+    "Kassasysteem Compact, incl. installatie",
+    "€\u00a06.998,00",
+)
+ENGLISH = Case(
+    "en",
+    "Sale to new customer",
+    "Proposal",
+    "Quotation",
+    "Tills for Dijkstra Bakery",
+    "Compact till system, installed",
+    "€6,998.00",
+)
 
 
 def _sale_in_the_proposal_stage(case: Case, seller: User) -> Sale:
     load_starter_guides(case.language)
-    company = Company.objects.create(name="Bakkerij Dijkstra & Zn. B.V.", address="Oudegracht 112",
-                                     postal_code="3511 AX", city="Utrecht")
-    contact = Contact.objects.create(first_name="Zoë", last_name="van 't Hoff", company=company,
-                                     email="zoe@dijkstra.example")
+    company = Company.objects.create(
+        name="Bakkerij Dijkstra & Zn. B.V.", address="Oudegracht 112", postal_code="3511 AX", city="Utrecht"
+    )
+    contact = Contact.objects.create(
+        first_name="Zoë", last_name="van 't Hoff", company=company, email="zoe@dijkstra.example"
+    )
     sale_type = SaleType.objects.get(name=case.sale_type, deleted=False)
-    sale = sales.create_sale(seller, title=case.title, sale_type_id=sale_type.pk, company_id=company.pk,
-                             contact_id=contact.pk)
+    sale = sales.create_sale(
+        seller, title=case.title, sale_type_id=sale_type.pk, company_id=company.pk, contact_id=contact.pk
+    )
     stage = Stage.objects.get(name=case.proposal_stage, deleted=False)
     sale = sales.move_sale_to_stage(seller, sale.pk, stage.pk)
     sale_lines.replace_sale_lines(
-        seller, sale.pk, [{"description": case.line, "quantity": Decimal("2"), "unit_price": 349_900}],
+        seller,
+        sale.pk,
+        [{"description": case.line, "quantity": Decimal("2"), "unit_price": 349_900}],
         version=sale.version,
     )
     return Sale.objects.get(pk=sale.pk)
@@ -75,8 +94,14 @@ def _sale_in_the_proposal_stage(case: Case, seller: User) -> Sale:
 
 def make_a_quotation_and_print_the_sale(page: Page, login: Callable[..., Page], case: Case, tmp_path: Path) -> None:
     say = words(case.language)
-    seller = User.objects.create_user(username="seller", password=PASSWORD, role="salesperson",
-                                      language=case.language, first_name="Sanne", last_name="Verkoper")
+    seller = User.objects.create_user(
+        username="seller",
+        password=PASSWORD,
+        role="salesperson",
+        language=case.language,
+        first_name="Sanne",
+        last_name="Verkoper",
+    )
     sale = _sale_in_the_proposal_stage(case, seller)
     login("seller", PASSWORD)
     page.goto(f"/sales/{sale.pk}/")

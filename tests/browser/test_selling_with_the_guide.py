@@ -87,8 +87,12 @@ def sell_with_the_guide(page: Page, login: Callable[..., Page], guide: StarterGu
     title = TITLES[guide.language]
     load_starter_guides(guide.language)
     User.objects.create_user(
-        username="seller", password=PASSWORD, role="salesperson", language=guide.language,
-        first_name="Sanne", last_name="Verkoper",
+        username="seller",
+        password=PASSWORD,
+        role="salesperson",
+        language=guide.language,
+        first_name="Sanne",
+        last_name="Verkoper",
     )
     login("seller", PASSWORD)
 
@@ -134,8 +138,9 @@ def sell_with_the_guide(page: Page, login: Callable[..., Page], guide: StarterGu
 
     # Completing the first follow-up offers the next suggested one; Create makes it
     page.get_by_role("checkbox", name=guide.intro_call).click()
-    question = page.get_by_role("dialog", name=say("Create the next suggested follow-up “%(name)s”?",
-                                                   name=guide.research))
+    question = page.get_by_role(
+        "dialog", name=say("Create the next suggested follow-up “%(name)s”?", name=guide.research)
+    )
     expect(question).to_be_visible()
     question.get_by_role("button", name=say("Create"), exact=True).click()
     expect(page.get_by_role("dialog")).to_have_count(0)
@@ -145,17 +150,20 @@ def sell_with_the_guide(page: Page, login: Callable[..., Page], guide: StarterGu
     # Completing the stage's last item asks about the next suggested follow-up (first of the next stage) and
     # about moving on; "always create" creates it and stores the preference
     page.get_by_role("checkbox", name=guide.research).click()
-    question = page.get_by_role("dialog", name=say("Create the next suggested follow-up “%(name)s”?",
-                                                   name=guide.needs_meeting))
-    advance = page.get_by_role("dialog", name=say("All items of this stage are done. Move to “%(stage)s”?",
-                                                  stage=guide.stages[1]))
+    question = page.get_by_role(
+        "dialog", name=say("Create the next suggested follow-up “%(name)s”?", name=guide.needs_meeting)
+    )
+    advance = page.get_by_role(
+        "dialog", name=say("All items of this stage are done. Move to “%(stage)s”?", stage=guide.stages[1])
+    )
     expect(question).to_be_visible()
     expect(advance).to_be_visible()
     question.get_by_role("button", name=say("Always create, don't ask again")).click()
     expect(question).to_have_count(0)
     assert User.objects.get(username="seller").confirm_suggested_followups is False
-    advance = page.get_by_role("dialog", name=say("All items of this stage are done. Move to “%(stage)s”?",
-                                                  stage=guide.stages[1]))
+    advance = page.get_by_role(
+        "dialog", name=say("All items of this stage are done. Move to “%(stage)s”?", stage=guide.stages[1])
+    )
     with page.expect_navigation():
         advance.get_by_role("button", name=say("Move"), exact=True).click()
     expect(current_stage(page)).to_have_text(guide.stages[1])
@@ -202,7 +210,10 @@ def sell_with_the_guide(page: Page, login: Callable[..., Page], guide: StarterGu
     for row in range(4):
         expect(rows.nth(row)).to_contain_text("Sanne Verkoper")
     assert [c.kind for c in StageChange.objects.filter(sale=sale).order_by("at", "id")] == [
-        "created", "stage", "stage", "sold"
+        "created",
+        "stage",
+        "stage",
+        "sold",
     ]
     assert Activity.objects.filter(sale=sale).count() == 4
     assert Activity.objects.filter(sale=sale, completed_at__isnull=False).count() == 3

@@ -237,17 +237,22 @@ def test_ensureadmin_leaves_an_installation_with_an_admin_alone(admin_user):
 def test_serve_collects_static_files_then_hands_over_to_gunicorn(monkeypatch, settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     started: dict[str, Any] = {}
-    monkeypatch.setattr(
-        "salesguide.cli.serve.os.execv", lambda path, argv: started.update(path=path, argv=argv)
-    )
+    monkeypatch.setattr("salesguide.cli.serve.os.execv", lambda path, argv: started.update(path=path, argv=argv))
 
     out, _ = run("serve", "--host", "0.0.0.0", "--port", "8123")
 
     assert Path(settings.STATIC_ROOT, "salesguide", "salesguide.css").exists()
     assert started["path"] == sys.executable
     assert started["argv"][1:] == [
-        "-m", "gunicorn", "salesguide.wsgi:application", "--bind", "0.0.0.0:8123", "--workers", "2",
-        "--access-logfile", "-",
+        "-m",
+        "gunicorn",
+        "salesguide.wsgi:application",
+        "--bind",
+        "0.0.0.0:8123",
+        "--workers",
+        "2",
+        "--access-logfile",
+        "-",
     ]
     assert "http://0.0.0.0:8123/" in out
 

@@ -32,9 +32,13 @@ def replayed(rows: list[StageChange]) -> tuple[int | None, str, int]:
     return selling.replay(
         [
             selling.StageChange(
-                selling.ChangeKind(r.kind), r.from_stage_id, r.to_stage_id,
-                selling.SaleStatus(r.from_status) if r.from_status else None, selling.SaleStatus(r.to_status),
-                r.probability_before, r.probability_after,
+                selling.ChangeKind(r.kind),
+                r.from_stage_id,
+                r.to_stage_id,
+                selling.SaleStatus(r.from_status) if r.from_status else None,
+                selling.SaleStatus(r.to_status),
+                r.probability_before,
+                r.probability_after,
             )
             for r in rows
         ]
@@ -42,9 +46,7 @@ def replayed(rows: list[StageChange]) -> tuple[int | None, str, int]:
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(
-        model.objects.count() for model in (Company, Contact, User, Sale, Activity, Document, StageChange)
-    )
+    return tuple(model.objects.count() for model in (Company, Contact, User, Sale, Activity, Document, StageChange))
 
 
 # One load per test: building thirty sales through the services takes seconds.
@@ -67,8 +69,11 @@ def test_demo_loads_the_demo_data_after_the_starter_guides_once_and_says_what_it
         lines[3],
     )
     assert summary is not None and len(lines) == 4
-    assert [int(n) for n in summary.groups()] == [Contact.objects.count(), Activity.objects.count(),
-                                                  Document.objects.count()]
+    assert [int(n) for n in summary.groups()] == [
+        Contact.objects.count(),
+        Activity.objects.count(),
+        Document.objects.count(),
+    ]
     assert again.splitlines() == ["The starter guides are already loaded.", "The demo data is already loaded."]
     assert counts() == loaded
 
@@ -87,8 +92,11 @@ def test_demo_loads_the_demo_data_after_the_starter_guides_once_and_says_what_it
         assert [r.at for r in rows] == sorted(r.at for r in rows)
         if sale.status == "open":
             assert sale.stage_id in [s.id for s in sales.stages_of(sale.sale_type_id)]
-    furthest = Sale.objects.annotate(moves=Count("stage_changes", filter=Q(stage_changes__kind="stage"))).order_by(
-        "-moves").first()
+    furthest = (
+        Sale.objects.annotate(moves=Count("stage_changes", filter=Q(stage_changes__kind="stage")))
+        .order_by("-moves")
+        .first()
+    )
     assert furthest is not None and furthest.moves >= 5
 
     # Follow-ups done and planned from the guides, with dates relative to today.
@@ -120,7 +128,9 @@ def test_the_dutch_demo_speaks_dutch_keeps_existing_users_and_prints_nothing(mak
     assert capsys.readouterr() == ("", "")
     assert Company.objects.filter(name="Bakkerij Van der Meer", city="Utrecht", country="Nederland").exists()
     assert set(Sale.objects.values_list("sale_type__name", flat=True)) == {
-        "Verkoop aan nieuwe klant", "Verkoop aan bestaande klant", "Lang verkoopproces"
+        "Verkoop aan nieuwe klant",
+        "Verkoop aan bestaande klant",
+        "Lang verkoopproces",
     }
     assert Sale.objects.filter(title="Webwinkel voor de bakkerij").exists()
     assert (summary.users, summary.created_users) == (("manager", "sales1", "sales2"), 2)

@@ -88,8 +88,9 @@ def seeded_catalogue(admin_user: Any) -> dict[str, int]:
     stalled_reason = catalog.create_reason(admin_user, name="Next year", kind="stalled")
     company = customers.create_company(admin_user, name="Acme")
     contact = customers.create_contact(admin_user, last_name="Jansen", company_id=company.pk)
-    sale = sales.create_sale(admin_user, title="Ten licences", sale_type_id=sale_type.pk, company_id=company.pk,
-                             contact_id=contact.pk)
+    sale = sales.create_sale(
+        admin_user, title="Ten licences", sale_type_id=sale_type.pk, company_id=company.pk, contact_id=contact.pk
+    )
     activity = activities.create_followup_from_suggestion(admin_user, sale.pk, intro.pk)
     document = documents.create_document_from_suggestion(admin_user, sale.pk, quote.pk)
     sales.move_sale_to_stage(admin_user, sale.pk, stages[1].pk)
@@ -97,10 +98,19 @@ def seeded_catalogue(admin_user: Any) -> dict[str, int]:
     sales.close_sale_as_lost(admin_user, lost.pk)
     SEEDED.clear()
     SEEDED.update(
-        sale=[sale.pk, lost.pk], activity=[activity.pk], document=[document.pk], suggestion=[intro.pk, quote.pk],
-        stage=[s.pk for s in stages], reason=[lost_reason.pk, sold_reason.pk, stalled_reason.pk],
-        competitor=[rival.pk], company=[company.pk], contact=[contact.pk], user=[admin_user.pk],
-        sale_type=[sale_type.pk], activity_type=[call.pk], version=[1, 2, 3],
+        sale=[sale.pk, lost.pk],
+        activity=[activity.pk],
+        document=[document.pk],
+        suggestion=[intro.pk, quote.pk],
+        stage=[s.pk for s in stages],
+        reason=[lost_reason.pk, sold_reason.pk, stalled_reason.pk],
+        competitor=[rival.pk],
+        company=[company.pk],
+        contact=[contact.pk],
+        user=[admin_user.pk],
+        sale_type=[sale_type.pk],
+        activity_type=[call.pk],
+        version=[1, 2, 3],
     )
     return {"sale_type": sale_type.pk, "stage": stages[0].pk}
 

@@ -65,7 +65,10 @@ def guide(admin_user: Any) -> Guide:
     review = catalog.create_stage(admin_user, name="Review", probability=20)
     order = catalog.create_stage(admin_user, name="Order", probability=80)
     new = sale_types.create_sale_type(
-        admin_user, name="New customer", has_guide=True, auto_advance=True,
+        admin_user,
+        name="New customer",
+        has_guide=True,
+        auto_advance=True,
         stage_ids=[lead.pk, qualified.pk, offer.pk],
     )
     existing = sale_types.create_sale_type(
@@ -80,16 +83,34 @@ def guide(admin_user: Any) -> Guide:
         return guides.add_suggested_followup(admin_user, sale_type.pk, stage.pk, name=name, **fields)
 
     return Guide(
-        lead, qualified, offer, new, existing, call, meeting,
-        intro_call=followup(new, lead, "Introductory call", purpose="Make first contact.", text="Ask about the need.",
-                            duration_minutes=20),
+        lead,
+        qualified,
+        offer,
+        new,
+        existing,
+        call,
+        meeting,
+        intro_call=followup(
+            new,
+            lead,
+            "Introductory call",
+            purpose="Make first contact.",
+            text="Ask about the need.",
+            duration_minutes=20,
+        ),
         research=followup(new, lead, "Research the company", days_offset=1, auto_suggest=True),
         confirmation=guides.add_suggested_document(
-            admin_user, new.pk, lead.pk, name="Meeting confirmation", template_id=template.pk,
-            subject="Our meeting about {{ sale.title }}", our_reference="S-{{ sale.id }}",
+            admin_user,
+            new.pk,
+            lead.pk,
+            name="Meeting confirmation",
+            template_id=template.pk,
+            subject="Our meeting about {{ sale.title }}",
+            our_reference="S-{{ sale.id }}",
         ),
-        needs_meeting=followup(new, qualified, "Needs analysis meeting", activity_type_id=meeting.pk, days_offset=7,
-                               auto_suggest=True),
+        needs_meeting=followup(
+            new, qualified, "Needs analysis meeting", activity_type_id=meeting.pk, days_offset=7, auto_suggest=True
+        ),
         briefing=followup(new, qualified, "Internal briefing", days_offset=1),
         quote_call=followup(new, offer, "Go through the quotation", days_offset=3, auto_suggest=True),
         review_call=followup(existing, review, "Account review call"),
@@ -148,10 +169,16 @@ def test_a_followup_from_a_suggestion_is_filled_in_from_the_blueprint_and_the_sa
 
     activity = Activity.objects.get(pk=activity.pk)
     assert (activity.activity_type, activity.title, activity.text, activity.duration_minutes) == (
-        guide.call, "Introductory call", "Ask about the need.", 20
+        guide.call,
+        "Introductory call",
+        "Ask about the need.",
+        20,
     )
     assert (activity.owner, activity.sale_id, activity.company, activity.contact) == (
-        salesperson_user, sale.pk, company, contact
+        salesperson_user,
+        sale.pk,
+        company,
+        contact,
     )
     assert (activity.suggested_followup, activity.completed_at) == (guide.intro_call, None)
 
@@ -184,13 +211,23 @@ def test_a_followup_starts_at_the_previous_guide_followups_start_plus_its_offset
 
 def test_what_the_user_changes_in_the_form_wins_over_the_blueprint(guide, sale, salesperson_user, manager_user):
     activity = create(
-        manager_user, sale, guide.intro_call, start=at(3, 14), owner_id=salesperson_user.pk, text="Ask for Anna.",
-        title="Call Anna", duration_minutes=45,
+        manager_user,
+        sale,
+        guide.intro_call,
+        start=at(3, 14),
+        owner_id=salesperson_user.pk,
+        text="Ask for Anna.",
+        title="Call Anna",
+        duration_minutes=45,
     )
 
     activity = Activity.objects.get(pk=activity.pk)
     assert (activity.start, activity.owner, activity.text, activity.title, activity.duration_minutes) == (
-        at(3, 14), salesperson_user, "Ask for Anna.", "Call Anna", 45
+        at(3, 14),
+        salesperson_user,
+        "Ask for Anna.",
+        "Call Anna",
+        45,
     )
     assert activity.suggested_followup == guide.intro_call
 
@@ -218,7 +255,10 @@ def test_a_preview_shows_what_would_be_created_and_creates_nothing(guide, sale, 
     document = documents.preview_document_from_suggestion(salesperson_user, sale.pk, guide.confirmation.pk)
 
     assert (draft.title, draft.start, draft.activity_type_id, draft.company_id) == (
-        "Research the company", at(11), guide.call.pk, company.pk
+        "Research the company",
+        at(11),
+        guide.call.pk,
+        company.pk,
     )
     assert (document.subject, document.our_reference) == ("Our meeting about Forty ovens", f"S-{sale.pk}")
     assert Activity.objects.count() == 1 and not Document.objects.exists()
@@ -302,7 +342,8 @@ def test_the_next_followup_may_be_the_first_of_the_next_stage(guide, sale, sales
 
     assert completion.next_suggestion is not None
     assert (completion.next_suggestion.suggestion_id, completion.next_suggestion.start) == (
-        guide.needs_meeting.pk, at(18)
+        guide.needs_meeting.pk,
+        at(18),
     )
 
 
@@ -430,7 +471,10 @@ def test_an_activity_made_by_hand_on_a_sale_takes_the_sales_company_and_contact(
     )
 
     assert (activity.company, activity.contact, activity.duration_minutes, activity.suggested_followup) == (
-        company, contact, 15, None
+        company,
+        contact,
+        15,
+        None,
     )
     assert activities.complete_activity(salesperson_user, activity.pk).next_suggestion is None
 
@@ -446,7 +490,11 @@ def test_a_document_from_a_suggestion_fills_in_its_template_variables_and_counts
     document = Document.objects.get(pk=document.pk)
     assert (document.subject, document.our_reference) == ("Our meeting about Forty ovens", f"S-{sale.pk}")
     assert (document.template, document.sale_id, document.company, document.contact, document.owner) == (
-        guide.confirmation.template, sale.pk, company, contact, salesperson_user
+        guide.confirmation.template,
+        sale.pk,
+        company,
+        contact,
+        salesperson_user,
     )
     assert created_in_guide(sale)["document: Meeting confirmation"] == [document.pk]
     lead = sale_guide(Sale.objects.get(pk=sale.pk)).stage(guide.lead.pk)
@@ -507,9 +555,7 @@ def test_a_salesperson_cannot_change_an_activity_of_someone_elses_sale(
     assert (activity.title, activity.completed_at) == ("Introductory call", None)
 
 
-def test_the_owner_of_an_activity_may_complete_it_on_someone_elses_sale(
-    guide, sale, manager_user, other_salesperson
-):
+def test_the_owner_of_an_activity_may_complete_it_on_someone_elses_sale(guide, sale, manager_user, other_salesperson):
     activity = create(manager_user, sale, guide.intro_call, owner_id=other_salesperson.pk)
 
     completion = activities.complete_activity(other_salesperson, activity.pk)

@@ -50,20 +50,23 @@ def setting(admin_user: Any, salesperson_user: User) -> Setting:
         admin_user, name="New customer", has_guide=True, stage_ids=[lead.pk, offer.pk]
     )
     call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call", default_duration_minutes=20)
-    intro = guides.add_suggested_followup(admin_user, sale_type.pk, lead.pk, name="Introductory call",
-                                          activity_type_id=call.pk)
-    week_later = guides.add_suggested_followup(admin_user, sale_type.pk, lead.pk, name="Call back",
-                                               activity_type_id=call.pk, days_offset=7)
+    intro = guides.add_suggested_followup(
+        admin_user, sale_type.pk, lead.pk, name="Introductory call", activity_type_id=call.pk
+    )
+    week_later = guides.add_suggested_followup(
+        admin_user, sale_type.pk, lead.pk, name="Call back", activity_type_id=call.pk, days_offset=7
+    )
     company = customers.create_company(salesperson_user, name="Bakkerij Van der Meer")
-    contact = customers.create_contact(salesperson_user, first_name="Anna", last_name="de Jong",
-                                       company_id=company.pk)
-    sale = sales.create_sale(salesperson_user, title="Forty ovens", sale_type_id=sale_type.pk,
-                             company_id=company.pk, contact_id=contact.pk)
+    contact = customers.create_contact(salesperson_user, first_name="Anna", last_name="de Jong", company_id=company.pk)
+    sale = sales.create_sale(
+        salesperson_user, title="Forty ovens", sale_type_id=sale_type.pk, company_id=company.pk, contact_id=contact.pk
+    )
     return Setting(call, sale, intro, week_later)
 
 
-def plan(setting: Setting, owner: User, start: dt.datetime, title: str = "Introductory call",
-         **fields: Any) -> Activity:
+def plan(
+    setting: Setting, owner: User, start: dt.datetime, title: str = "Introductory call", **fields: Any
+) -> Activity:
     return activities.create_activity(
         owner, activity_type_id=setting.call.pk, title=title, start=start, sale_id=setting.sale.pk, **fields
     )
@@ -86,8 +89,7 @@ def summaries(content: bytes) -> list[str]:
 
 
 def test_an_activity_becomes_one_event_with_its_time_title_and_sale(setting, salesperson_user):
-    activity = plan(setting, salesperson_user, amsterdam(2026, 11, 2), text="Ask about the need.",
-                    duration_minutes=45)
+    activity = plan(setting, salesperson_user, amsterdam(2026, 11, 2), text="Ask about the need.", duration_minutes=45)
 
     file = calendar.activity_calendar(salesperson_user, activity.pk, BASE_URL)
 
@@ -108,8 +110,9 @@ def test_an_activity_becomes_one_event_with_its_time_title_and_sale(setting, sal
 
 
 def test_an_activity_on_its_own_is_just_its_title(setting, salesperson_user):
-    activity = activities.create_activity(salesperson_user, activity_type_id=setting.call.pk, title="Tidy the desk",
-                                          start=amsterdam(2026, 11, 2))
+    activity = activities.create_activity(
+        salesperson_user, activity_type_id=setting.call.pk, title="Tidy the desk", start=amsterdam(2026, 11, 2)
+    )
 
     event = only_event(calendar.activity_calendar(salesperson_user, activity.pk, BASE_URL).content)
 
@@ -144,7 +147,8 @@ def test_the_uid_stays_after_an_edit_and_the_sequence_grows(setting, salesperson
     assert int(after["sequence"]) > int(before["sequence"])
     assert after.decoded("last-modified") > before.decoded("last-modified")
     assert (str(after["summary"]), after.decoded("dtstart")) == (
-        "Call Anna – Bakkerij Van der Meer", amsterdam(2026, 11, 3)
+        "Call Anna – Bakkerij Van der Meer",
+        amsterdam(2026, 11, 3),
     )
 
 
@@ -172,16 +176,15 @@ def test_nine_oclock_in_amsterdam_is_still_nine_oclock_there_in_the_calendar(set
     assert event.decoded("dtstart").astimezone(AMSTERDAM).time() == dt.time(9, 0)
 
 
-def test_a_guide_followup_a_week_after_one_before_the_clock_change_keeps_its_wall_clock_time(
-    setting, salesperson_user
-):
+def test_a_guide_followup_a_week_after_one_before_the_clock_change_keeps_its_wall_clock_time(setting, salesperson_user):
     # 20 October is summer time (UTC+2); the clocks go back on 25 October; 27 October is winter time (UTC+1).
     with timezone.override(AMSTERDAM):
         activities.create_followup_from_suggestion(
             salesperson_user, setting.sale.pk, setting.intro.pk, start=amsterdam(2026, 10, 20)
         )
-        week_later = activities.create_followup_from_suggestion(salesperson_user, setting.sale.pk,
-                                                                setting.week_later.pk)
+        week_later = activities.create_followup_from_suggestion(
+            salesperson_user, setting.sale.pk, setting.week_later.pk
+        )
 
     event = only_event(calendar.activity_calendar(salesperson_user, week_later.pk, BASE_URL).content)
 
@@ -216,7 +219,8 @@ def test_the_feed_shows_the_owners_open_followups_named_after_the_owner(setting,
     feed = calendar.calendar_feed(token, BASE_URL)
 
     assert summaries(feed.content) == [
-        "Introductory call – Bakkerij Van der Meer", "Send the quotation – Bakkerij Van der Meer"
+        "Introductory call – Bakkerij Van der Meer",
+        "Send the quotation – Bakkerij Van der Meer",
     ]
     assert str(parse(feed.content)["x-wr-calname"]) == "Salesguide – Sam Seller"
     assert feed.content_type == "text/calendar; charset=utf-8"
@@ -236,7 +240,8 @@ def test_the_feed_shows_an_edit_at_once_and_drops_completed_and_deleted_followup
 
     activities.update_activity(salesperson_user, call.pk, title="Call Anna", start=soon(4, hour=14))
     assert summaries(calendar.calendar_feed(token, BASE_URL).content) == [
-        "Visit – Bakkerij Van der Meer", "Call Anna – Bakkerij Van der Meer"
+        "Visit – Bakkerij Van der Meer",
+        "Call Anna – Bakkerij Van der Meer",
     ]
 
     activities.complete_activity(salesperson_user, call.pk)
@@ -314,7 +319,8 @@ def test_the_feed_holds_at_most_its_limit_nearest_first(setting, salesperson_use
         plan(setting, salesperson_user, soon(day), title=f"Call {day}")
 
     assert summaries(calendar.calendar_feed(token, BASE_URL).content) == [
-        "Call 1 – Bakkerij Van der Meer", "Call 2 – Bakkerij Van der Meer"
+        "Call 1 – Bakkerij Van der Meer",
+        "Call 2 – Bakkerij Van der Meer",
     ]
 
 

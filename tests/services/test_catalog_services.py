@@ -101,14 +101,21 @@ def test_an_unknown_stage_in_a_sale_type_is_not_found(admin, three_stages):
 def guide(admin, three_stages):
     lead, offer, _ = three_stages
     call = catalog.create_activity_type(admin, name="Phone call (out)", kind="call", default_duration_minutes=15)
-    st = sale_types.create_sale_type(
-        admin, name="New customer", stage_ids=[s.pk for s in three_stages], has_guide=True
+    st = sale_types.create_sale_type(admin, name="New customer", stage_ids=[s.pk for s in three_stages], has_guide=True)
+    guides.add_suggested_followup(
+        admin,
+        st.pk,
+        lead.pk,
+        name="Intro call",
+        activity_type_id=call.pk,
+        purpose="Find out what they need.",
+        days_offset=1,
+        auto_suggest=True,
     )
-    guides.add_suggested_followup(admin, st.pk, lead.pk, name="Intro call", activity_type_id=call.pk,
-                                  purpose="Find out what they need.", days_offset=1, auto_suggest=True)
     guides.add_suggested_followup(admin, st.pk, lead.pk, name="Second call", activity_type_id=call.pk)
-    guides.add_suggested_followup(admin, st.pk, offer.pk, name="Follow up on offer", activity_type_id=call.pk,
-                                  days_offset=7)
+    guides.add_suggested_followup(
+        admin, st.pk, offer.pk, name="Follow up on offer", activity_type_id=call.pk, days_offset=7
+    )
     return st
 
 

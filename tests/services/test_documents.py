@@ -72,22 +72,34 @@ def guide(admin_user: User) -> Guide:
     """Two stages; the first suggests a Word quotation and an HTML e-mail."""
     stage = catalog.create_stage(admin_user, name="Offer", probability=40)
     closing = catalog.create_stage(admin_user, name="Closing", probability=80)
-    sale_type = sale_types.create_sale_type(admin_user, name="New customer", stage_ids=[stage.pk, closing.pk],
-                                            has_guide=True)
+    sale_type = sale_types.create_sale_type(
+        admin_user, name="New customer", stage_ids=[stage.pk, closing.pk], has_guide=True
+    )
     letter_template = templates.create_docx_template(
         admin_user, name="Quotation", kind="quote", content=QUOTATION, filename="quotation.docx"
     )
     mail_template = templates.create_text_template(
-        admin_user, name="Cover mail",
+        admin_user,
+        name="Cover mail",
         body="<p>Dear {{ contact.first_name }},</p>\n<p>Our offer for {{ company.name }}: {{ sale.amount }}.</p>",
     )
     letter = guides.add_suggested_document(
-        admin_user, sale_type.pk, stage.pk, name="Quotation", template_id=letter_template.pk,
-        subject="Quotation {{ company.name }}", our_reference="Q-{{ sale.id }}",
+        admin_user,
+        sale_type.pk,
+        stage.pk,
+        name="Quotation",
+        template_id=letter_template.pk,
+        subject="Quotation {{ company.name }}",
+        our_reference="Q-{{ sale.id }}",
     )
     mail = guides.add_suggested_document(
-        admin_user, sale_type.pk, stage.pk, name="Cover mail", template_id=mail_template.pk,
-        subject="Our offer", our_reference="",
+        admin_user,
+        sale_type.pk,
+        stage.pk,
+        name="Cover mail",
+        template_id=mail_template.pk,
+        subject="Our offer",
+        our_reference="",
     )
     return Guide(sale_type.pk, letter, mail, letter_template, mail_template)
 
@@ -97,12 +109,20 @@ def sale(guide: Guide, salesperson_user: User) -> Sale:
     """The salesperson's sale to a company with markup characters and Dutch letters in its name."""
     company = customers.create_company(salesperson_user, name=COMPANY)
     contact = customers.create_contact(
-        salesperson_user, first_name="Anouk", last_name="van den Berg", company_id=company.pk,
+        salesperson_user,
+        first_name="Anouk",
+        last_name="van den Berg",
+        company_id=company.pk,
         email="anouk@example.com",
     )
     made = sales.create_sale(
-        salesperson_user, title="Kassa's voor 3 filialen", sale_type_id=guide.sale_type_id, company_id=company.pk,
-        contact_id=contact.pk, amount=1_254_050, currency="EUR",
+        salesperson_user,
+        title="Kassa's voor 3 filialen",
+        sale_type_id=guide.sale_type_id,
+        company_id=company.pk,
+        contact_id=contact.pk,
+        amount=1_254_050,
+        currency="EUR",
     )
     return made
 
@@ -138,8 +158,10 @@ def test_a_word_suggestion_gives_a_docx_with_the_sales_values_and_lines(guide, s
         f"Aan {COMPANY}, t.a.v. Anouk van den Berg",
         "Betreft: Kassa's voor 3 filialen",
         "Totaal: €11,709.50",
-        "Kassasysteem", "€10,497.00",
-        "Training", "€1,212.50",
+        "Kassasysteem",
+        "€10,497.00",
+        "Training",
+        "€1,212.50",
     ]
 
 
@@ -152,7 +174,9 @@ def test_a_document_is_written_in_the_language_of_the_user_who_makes_it(guide, s
 
     # Then
     assert word_text(stored(document))[:3] == [
-        f"Aan {COMPANY}, t.a.v. Anouk van den Berg", "Betreft: Kassa's voor 3 filialen", f"Totaal: €{NBSP}12.540,50"
+        f"Aan {COMPANY}, t.a.v. Anouk van den Berg",
+        "Betreft: Kassa's voor 3 filialen",
+        f"Totaal: €{NBSP}12.540,50",
     ]
 
 
@@ -195,8 +219,9 @@ def test_generating_again_after_the_sale_changed_shows_the_new_title_and_amount(
     document = documents.create_document_from_suggestion(salesperson_user, sale.pk, guide.letter.pk)
     first_file, first_time = document.file.name, document.generated_at
     sale.refresh_from_db()
-    sales.update_sale(salesperson_user, sale.pk, version=sale.version, title="Kassa's voor 4 filialen",
-                      amount=1_600_000)
+    sales.update_sale(
+        salesperson_user, sale.pk, version=sale.version, title="Kassa's voor 4 filialen", amount=1_600_000
+    )
 
     # When
     again = documents.regenerate_document(salesperson_user, document.pk)
@@ -229,12 +254,16 @@ def test_changing_the_subject_and_reference_generates_the_email_again_with_them(
     document = documents.create_document_from_suggestion(salesperson_user, sale.pk, guide.mail.pk)
 
     # When
-    changed = documents.update_document(salesperson_user, document.pk, subject="  Offer, revised ",
-                                        our_reference="Q-7b")
+    changed = documents.update_document(
+        salesperson_user, document.pk, subject="  Offer, revised ", our_reference="Q-7b"
+    )
 
     # Then
-    assert (changed.subject, changed.our_reference, changed.file_name) == ("Offer, revised", "Q-7b",
-                                                                          "Offer, revised.eml")
+    assert (changed.subject, changed.our_reference, changed.file_name) == (
+        "Offer, revised",
+        "Q-7b",
+        "Offer, revised.eml",
+    )
     message = email.message_from_bytes(stored(changed), policy=default_policy)
     assert message["Subject"] == "Offer, revised"
 
@@ -248,9 +277,7 @@ def test_a_document_subject_may_not_be_emptied(guide, sale, salesperson_user):
         documents.update_document(salesperson_user, document.pk, subject=" ")
 
     # Then
-    assert [(p.loc, p.message.render()) for p in refused.value.problems] == [
-        (("subject",), "A subject is required.")
-    ]
+    assert [(p.loc, p.message.render()) for p in refused.value.problems] == [(("subject",), "A subject is required.")]
 
 
 def test_a_subject_or_reference_with_a_line_break_is_refused_and_the_file_stays(guide, sale, salesperson_user):
@@ -264,7 +291,8 @@ def test_a_subject_or_reference_with_a_line_break_is_refused_and_the_file_stays(
 
     # Then both are refused, and nothing changed
     assert [(p.loc, p.message.render()) for p in refused.value.problems] == [
-        (("subject",), "Keep it on one line."), (("our_reference",), "Keep it on one line."),
+        (("subject",), "Keep it on one line."),
+        (("our_reference",), "Keep it on one line."),
     ]
     document.refresh_from_db()
     assert document.file.name == before and "\n" not in document.subject
@@ -289,13 +317,16 @@ def test_a_salesperson_cannot_generate_again_a_document_of_someone_elses_sale_bu
         documents.update_document(colleague, document.pk, subject="Mine now")
 
 
-def test_a_document_made_before_files_were_generated_gets_its_file_when_it_is_downloaded(
-    guide, sale, salesperson_user
-):
+def test_a_document_made_before_files_were_generated_gets_its_file_when_it_is_downloaded(guide, sale, salesperson_user):
     # Given a document as the previous version stored it: no file
     old = Document.objects.create(
-        template=guide.letter_template, subject="Old quotation", sale=sale, company_id=sale.company_id,
-        contact_id=sale.contact_id, owner=salesperson_user, suggested_document=guide.letter,
+        template=guide.letter_template,
+        subject="Old quotation",
+        sale=sale,
+        company_id=sale.company_id,
+        contact_id=sale.contact_id,
+        owner=salesperson_user,
+        suggested_document=guide.letter,
     )
 
     # When
@@ -367,8 +398,9 @@ ESCAPES = [
 def test_a_word_template_with_an_escape_attempt_is_refused_naming_its_paragraph(admin_user, attempt):
     # When
     with pytest.raises(ValidationFailed) as refused:
-        templates.create_docx_template(admin_user, name="Sneaky", content=word_file("Hello", f"Total {attempt}"),
-                                       filename="sneaky.docx")
+        templates.create_docx_template(
+            admin_user, name="Sneaky", content=word_file("Hello", f"Total {attempt}"), filename="sneaky.docx"
+        )
 
     # Then
     [problem] = refused.value.problems
@@ -391,8 +423,9 @@ def test_an_email_template_with_an_escape_attempt_is_refused_naming_its_line(adm
 
 def test_a_word_template_with_a_syntax_error_is_refused_naming_its_paragraph(admin_user):
     with pytest.raises(ValidationFailed) as refused:
-        templates.create_docx_template(admin_user, name="Broken", content=word_file("Dear {% if contact.name %}"),
-                                       filename="broken.docx")
+        templates.create_docx_template(
+            admin_user, name="Broken", content=word_file("Dear {% if contact.name %}"), filename="broken.docx"
+        )
 
     [problem] = refused.value.problems
     assert problem.loc == ("file",)
@@ -405,14 +438,16 @@ def test_a_text_template_with_a_syntax_error_is_refused_naming_its_line(admin_us
 
     [problem] = refused.value.problems
     assert (problem.loc, problem.message.render()[:52]) == (
-        ("body",), "The template cannot be filled in on line 2: syntax e"
+        ("body",),
+        "The template cannot be filled in on line 2: syntax e",
     )
 
 
 def test_replacing_the_word_file_is_checked_the_same_way(admin_user, guide):
     with pytest.raises(ValidationFailed) as refused:
-        templates.update_template(admin_user, guide.letter_template.pk, content=word_file("{{ lipsum.__globals__ }}"),
-                                  filename="new.docx")
+        templates.update_template(
+            admin_user, guide.letter_template.pk, content=word_file("{{ lipsum.__globals__ }}"), filename="new.docx"
+        )
 
     assert [p.loc for p in refused.value.problems] == [("file",)]
     assert templates.template_content(DocumentTemplate.objects.get(pk=guide.letter_template.pk)) == QUOTATION
@@ -451,8 +486,9 @@ def test_a_file_that_is_not_a_word_document_is_refused(admin_user, content, file
 
 def test_a_valid_template_using_merge_fields_and_a_lines_table_is_stored(admin_user):
     # When
-    template = templates.create_docx_template(admin_user, name="Quotation", content=QUOTATION,
-                                              filename="quotation.docx")
+    template = templates.create_docx_template(
+        admin_user, name="Quotation", content=QUOTATION, filename="quotation.docx"
+    )
 
     # Then
     assert (template.format, template.original_filename) == ("docx", "quotation.docx")

@@ -47,13 +47,9 @@ def a_docx(text: str = "Dear {{ contact.name }},") -> bytes:
 @pytest.fixture
 def designed_guide(admin_user):
     """A guide built the way an admin builds one in the designer, with awkward text in it."""
-    lead = catalog.create_stage(
-        admin_user, name="Lead", probability=10, description="First contact.\nBe quick."
-    )
+    lead = catalog.create_stage(admin_user, name="Lead", probability=10, description="First contact.\nBe quick.")
     offer = catalog.create_stage(admin_user, name="Offer", probability=50, description="Send the offer: now")
-    call = catalog.create_activity_type(
-        admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15
-    )
+    call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15)
     meeting = catalog.create_activity_type(admin_user, name="Meeting (external)", kind="meeting")
     letter = templates.create_docx_template(
         admin_user, name="Offer letter", kind="quote", content=a_docx(), filename="offer letter.docx"
@@ -63,26 +59,59 @@ def designed_guide(admin_user):
     )
     category = catalog.create_named_item(admin_user, Category, name="New business")
     sale_type = sale_types.create_sale_type(
-        admin_user, name="Sale to new customer", description="yes", category_id=category.pk, duration=3,
-        duration_unit="months", stage_ids=[lead.pk, offer.pk], has_guide=True, auto_advance=True,
+        admin_user,
+        name="Sale to new customer",
+        description="yes",
+        category_id=category.pk,
+        duration=3,
+        duration_unit="months",
+        stage_ids=[lead.pk, offer.pk],
+        has_guide=True,
+        auto_advance=True,
     )
     sale_types.set_expected_days(admin_user, sale_type.pk, lead.pk, 7)
     guides.add_suggested_followup(
-        admin_user, sale_type.pk, lead.pk, name="Introductory call", purpose="Make contact — quickly.",
-        activity_type_id=call.pk, days_offset=0, duration_minutes=20, text="Ask:\n- need\n- budget\n",
+        admin_user,
+        sale_type.pk,
+        lead.pk,
+        name="Introductory call",
+        purpose="Make contact — quickly.",
+        activity_type_id=call.pk,
+        days_offset=0,
+        duration_minutes=20,
+        text="Ask:\n- need\n- budget\n",
         auto_suggest=False,
     )
     guides.add_suggested_followup(
-        admin_user, sale_type.pk, lead.pk, name="Visit", purpose="", activity_type_id=meeting.pk,
-        days_offset=-2, text="  indented first line\ntrailing spaces   \n", auto_suggest=True,
+        admin_user,
+        sale_type.pk,
+        lead.pk,
+        name="Visit",
+        purpose="",
+        activity_type_id=meeting.pk,
+        days_offset=-2,
+        text="  indented first line\ntrailing spaces   \n",
+        auto_suggest=True,
     )
     guides.add_suggested_document(
-        admin_user, sale_type.pk, lead.pk, name="Confirm the meeting", purpose="In writing.",
-        template_id=mail.pk, subject="Our meeting: {{ sale.title }}", our_reference="S-{{ sale.id }}",
+        admin_user,
+        sale_type.pk,
+        lead.pk,
+        name="Confirm the meeting",
+        purpose="In writing.",
+        template_id=mail.pk,
+        subject="Our meeting: {{ sale.title }}",
+        our_reference="S-{{ sale.id }}",
     )
     guides.add_suggested_document(
-        admin_user, sale_type.pk, offer.pk, name="Offer", purpose="The offer.", template_id=letter.pk,
-        subject="Offer", our_reference="123",
+        admin_user,
+        sale_type.pk,
+        offer.pk,
+        name="Offer",
+        purpose="The offer.",
+        template_id=letter.pk,
+        subject="Offer",
+        our_reference="123",
     )
     return sale_type
 
@@ -100,8 +129,16 @@ def wipe_configuration() -> None:
 
 
 def configuration_counts() -> dict[str, int]:
-    models = [Stage, SaleType, SaleTypeStage, SuggestedFollowup, SuggestedDocument, ActivityType,
-              DocumentTemplate, Category]
+    models = [
+        Stage,
+        SaleType,
+        SaleTypeStage,
+        SuggestedFollowup,
+        SuggestedDocument,
+        ActivityType,
+        DocumentTemplate,
+        Category,
+    ]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -139,9 +176,7 @@ def test_an_export_is_readable_text_with_multi_line_values_as_literal_blocks(des
     assert "  description: 'yes'\n" in text  # a string YAML would read as true stays a string
 
 
-def test_an_export_leaves_out_deleted_suggestions_and_stages_taken_out_of_the_type(
-    admin_user, designed_guide
-):
+def test_an_export_leaves_out_deleted_suggestions_and_stages_taken_out_of_the_type(admin_user, designed_guide):
     visit = SuggestedFollowup.objects.get(name="Visit")
     guides.delete_suggestion(admin_user, SuggestedFollowup, visit.pk)
     offer = Stage.objects.get(name="Offer")
@@ -156,9 +191,7 @@ def test_an_export_leaves_out_deleted_suggestions_and_stages_taken_out_of_the_ty
 # --- round trip -------------------------------------------------------------------------------------------
 
 
-def test_export_then_import_into_an_empty_installation_then_export_gives_the_same_bytes(
-    admin_user, designed_guide
-):
+def test_export_then_import_into_an_empty_installation_then_export_gives_the_same_bytes(admin_user, designed_guide):
     first = export_guide(designed_guide)
     wipe_configuration()
 
@@ -176,10 +209,17 @@ def test_an_imported_guide_is_the_guide_that_was_exported(admin_user, designed_g
 
     def shape(view):
         return [
-            (s.name, s.probability, s.description, s.expected_days,
-             [(f.name, f.activity_type_name, f.days_offset, f.duration_minutes, f.text, f.auto_suggest)
-              for f in s.followups],
-             [(d.name, d.template_name, d.subject, d.our_reference) for d in s.documents])
+            (
+                s.name,
+                s.probability,
+                s.description,
+                s.expected_days,
+                [
+                    (f.name, f.activity_type_name, f.days_offset, f.duration_minutes, f.text, f.auto_suggest)
+                    for f in s.followups
+                ],
+                [(d.name, d.template_name, d.subject, d.our_reference) for d in s.documents],
+            )
             for s in view.stages
         ]
 
@@ -198,12 +238,8 @@ def test_any_text_survives_the_trip_through_a_guide_file(value):
 # --- reuse and problems -----------------------------------------------------------------------------------
 
 
-def test_importing_next_to_an_existing_guide_reuses_its_stages_activity_types_and_templates(
-    admin_user, designed_guide
-):
-    text = export_guide(designed_guide).replace(
-        "name: Sale to new customer", "name: Sale to new customer, copy"
-    )
+def test_importing_next_to_an_existing_guide_reuses_its_stages_activity_types_and_templates(admin_user, designed_guide):
+    text = export_guide(designed_guide).replace("name: Sale to new customer", "name: Sale to new customer, copy")
     lead = Stage.objects.get(name="Lead")
     before = configuration_counts()
 
@@ -219,8 +255,10 @@ def test_importing_next_to_an_existing_guide_reuses_its_stages_activity_types_an
 
 
 def test_new_stages_are_added_at_the_end_of_the_stage_list(admin_user, designed_guide):
-    text = export_guide(designed_guide).replace("name: Sale to new customer", "name: Other").replace(
-        "- name: Offer\n  probability: 50", "- name: Contract\n  probability: 90"
+    text = (
+        export_guide(designed_guide)
+        .replace("name: Sale to new customer", "name: Other")
+        .replace("- name: Offer\n  probability: 50", "- name: Contract\n  probability: 90")
     )
 
     import_guide(admin_user, text)
@@ -463,7 +501,7 @@ def test_stages_shared_between_starter_guides_agree_on_probability_and_descripti
 
 def test_a_guide_file_with_yaml_aliases_is_refused_before_it_can_expand(admin_user):
     bomb = "\n".join(
-        ['salesguide_guide: 1', 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+        ["salesguide_guide: 1", 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
         + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]" for i in range(8)]
     )
 

@@ -25,8 +25,9 @@ def sale(admin_user: Any, salesperson_user: Any) -> Sale:
     lead = catalog.create_stage(admin_user, name="Lead", probability=10)
     offer = catalog.create_stage(admin_user, name="Offer", probability=50)
     sale_type = sale_types.create_sale_type(admin_user, name="New customer", stage_ids=[lead.pk, offer.pk])
-    return sales.create_sale(salesperson_user, title="Acme website", sale_type_id=sale_type.pk, amount=50_000,
-                             currency="EUR")
+    return sales.create_sale(
+        salesperson_user, title="Acme website", sale_type_id=sale_type.pk, amount=50_000, currency="EUR"
+    )
 
 
 def line(description: str = "Design", quantity: Any = "1", unit_price: int = 10_000) -> dict[str, Any]:
@@ -42,8 +43,9 @@ def test_giving_a_sale_lines_makes_its_amount_their_total_and_bumps_its_version(
 ) -> None:
     # Given a sale of 500.00 at version 1
     # When its owner gives it two lines
-    saved = replace_sale_lines(salesperson_user, sale.pk, [line("Design", "2.5", 8_000), line("Hosting", 12, 1_499)],
-                               version=sale.version)
+    saved = replace_sale_lines(
+        salesperson_user, sale.pk, [line("Design", "2.5", 8_000), line("Hosting", 12, 1_499)], version=sale.version
+    )
     # Then the lines are stored in order, the amount is 200.00 + 179.88, and the version went up
     assert stored(sale) == [("Design", Decimal("2.50"), 8_000), ("Hosting", Decimal("12.00"), 1_499)]
     reloaded = Sale.objects.get(pk=sale.pk)

@@ -63,29 +63,53 @@ def cat(admin_user: Any) -> Catalogue:
     def stage(name: str, probability: int) -> Stage:
         return catalog.create_stage(admin_user, name=name, probability=probability)
 
-    lead, qualified, offer, negotiation = stage("Lead", 10), stage("Qualified", 30), stage("Offer", 60), stage(
-        "Negotiation", 90
+    lead, qualified, offer, negotiation = (
+        stage("Lead", 10),
+        stage("Qualified", 30),
+        stage("Offer", 60),
+        stage("Negotiation", 90),
     )
     review, order = stage("Review", 20), stage("Order", 80)
     new = sale_types.create_sale_type(
-        admin_user, name="New customer", duration=2, duration_unit="months", has_guide=True,
+        admin_user,
+        name="New customer",
+        duration=2,
+        duration_unit="months",
+        has_guide=True,
         stage_ids=[lead.pk, qualified.pk, offer.pk, negotiation.pk],
     )
     existing = sale_types.create_sale_type(
-        admin_user, name="Existing customer", duration=3, duration_unit="weeks", has_guide=True,
-        probability_policy="keep_manual", stage_ids=[review.pk, order.pk],
+        admin_user,
+        name="Existing customer",
+        duration=3,
+        duration_unit="weeks",
+        has_guide=True,
+        probability_policy="keep_manual",
+        stage_ids=[review.pk, order.pk],
     )
     call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15)
     template = templates.create_text_template(
         admin_user, name="Meeting confirmation", body="Dear {{ contact.name }}", format="text"
     )
     return Catalogue(
-        lead, qualified, offer, negotiation, review, order, new, existing, call,
+        lead,
+        qualified,
+        offer,
+        negotiation,
+        review,
+        order,
+        new,
+        existing,
+        call,
         intro_call=guides.add_suggested_followup(
             admin_user, new.pk, lead.pk, name="Introductory call", activity_type_id=call.pk, text="Ask about the need."
         ),
         confirmation=guides.add_suggested_document(
-            admin_user, new.pk, lead.pk, name="Meeting confirmation", template_id=template.pk,
+            admin_user,
+            new.pk,
+            lead.pk,
+            name="Meeting confirmation",
+            template_id=template.pk,
             subject="Our meeting about {{ sale.title }}",
         ),
         review_call=guides.add_suggested_followup(
@@ -125,9 +149,13 @@ def replayed(sale: Sale) -> tuple[int | None, str, int]:
     """The sale's stage, status and probability as its stage-change rows tell them."""
     changes = [
         selling.StageChange(
-            selling.ChangeKind(r.kind), r.from_stage_id, r.to_stage_id,
-            selling.SaleStatus(r.from_status) if r.from_status else None, selling.SaleStatus(r.to_status),
-            r.probability_before, r.probability_after,
+            selling.ChangeKind(r.kind),
+            r.from_stage_id,
+            r.to_stage_id,
+            selling.SaleStatus(r.from_status) if r.from_status else None,
+            selling.SaleStatus(r.to_status),
+            r.probability_before,
+            r.probability_after,
         )
         for r in rows(sale)
     ]
@@ -245,10 +273,17 @@ def test_a_move_records_the_stage_it_came_from_and_the_probability_before(cat, s
 
     last = rows(sale)[-1]
     assert (last.from_stage_id, last.to_stage_id, last.probability_before, last.probability_after) == (
-        cat.lead.pk, cat.offer.pk, 10, 60
+        cat.lead.pk,
+        cat.offer.pk,
+        10,
+        60,
     )
-    assert (last.from_status, last.to_status, last.reason, last.by) == ("open", "open", "Demo went well",
-                                                                        salesperson_user)
+    assert (last.from_status, last.to_status, last.reason, last.by) == (
+        "open",
+        "open",
+        "Demo went well",
+        salesperson_user,
+    )
 
 
 def test_moving_to_the_stage_the_sale_is_in_changes_nothing(cat, salesperson_user):
@@ -290,7 +325,9 @@ def test_a_manual_probability_shows_beside_the_stages_and_writes_a_row(cat, sale
     sale = Sale.objects.select_related("stage").get(pk=sale.pk)
     assert (sale.stage.probability, sale.probability, sale.probability_is_manual) == (10, 45, True)
     assert (rows(sale)[-1].kind, rows(sale)[-1].probability_before, rows(sale)[-1].probability_after) == (
-        "probability", 10, 45
+        "probability",
+        10,
+        45,
     )
     assert replayed(sale) == as_seen(sale)
 
@@ -341,8 +378,12 @@ def test_a_sale_closed_as_sold_is_at_100_remembers_its_stage_and_takes_the_final
     sales.close_sale_as_sold(salesperson_user, sale.pk, reason_id=cat.won.pk, amount=95_00)
 
     sale = fresh(sale)
-    assert (sale.status, sale.probability, sale.stage_when_closed_id, sale.amount) == ("sold", 100, cat.negotiation.pk,
-                                                                                      95_00)
+    assert (sale.status, sale.probability, sale.stage_when_closed_id, sale.amount) == (
+        "sold",
+        100,
+        cat.negotiation.pk,
+        95_00,
+    )
     assert (sale.closed_date, sale.reason) == (timezone.localdate(), cat.won)
     assert (rows(sale)[-1].kind, rows(sale)[-1].reason) == ("sold", "Best solution")
     assert replayed(sale) == as_seen(sale)
@@ -453,8 +494,9 @@ def test_an_open_sale_cannot_be_reopened(cat, salesperson_user):
         lambda actor, sale, cat: sales.move_sale_to_stage(actor, sale.pk, cat.offer.pk),
         lambda actor, sale, cat: sales.set_sale_probability(actor, sale.pk, 50),
         lambda actor, sale, cat: sales.close_sale_as_lost(actor, sale.pk),
-        lambda actor, sale, cat: sales.stall_sale(actor, sale.pk, reopen_date=timezone.localdate()
-                                                  + dt.timedelta(days=5)),
+        lambda actor, sale, cat: sales.stall_sale(
+            actor, sale.pk, reopen_date=timezone.localdate() + dt.timedelta(days=5)
+        ),
         lambda actor, sale, cat: sales.change_sale_type(actor, sale.pk, cat.existing.pk),
     ],
     ids=["move", "probability", "close-again", "stall", "change-sale-type"],
@@ -492,7 +534,9 @@ def test_changing_the_sale_type_moves_the_sale_to_the_new_types_first_stage_with
     sale = sales.change_sale_type(salesperson_user, sale.pk, cat.existing.pk)
 
     assert (fresh(sale).sale_type, as_seen(sale), fresh(sale).probability_is_manual) == (
-        cat.existing, (cat.review.pk, "open", 20), False
+        cat.existing,
+        (cat.review.pk, "open", 20),
+        False,
     )
     last = rows(sale)[-1]
     assert (last.kind, last.from_stage_id, last.to_stage_id) == ("sale_type", cat.lead.pk, cat.review.pk)
@@ -551,7 +595,11 @@ def test_deleting_a_stage_moves_its_open_sales_to_the_next_stage_with_a_row_sayi
     assert as_seen(in_offer) == (cat.negotiation.pk, "open", 90)
     last = rows(in_offer)[-1]
     assert (last.kind, last.from_stage_id, last.to_stage_id, last.reason, last.by) == (
-        "stage_removed", cat.offer.pk, cat.negotiation.pk, "Offer", admin_user
+        "stage_removed",
+        cat.offer.pk,
+        cat.negotiation.pk,
+        "Offer",
+        admin_user,
     )
     assert replayed(in_offer) == as_seen(in_offer)
     assert (as_seen(lost_in_offer), len(rows(lost_in_offer))) == ((cat.offer.pk, "lost", 0), 3)
@@ -635,8 +683,11 @@ def test_deleting_a_suggestion_hides_it_from_the_guide_and_keeps_what_was_made_f
 
     assert sale_guide(fresh(sale)).stage(cat.lead.pk).followups == []
     kept = Activity.objects.get(pk=activity.pk)
-    assert (kept.title, kept.text, kept.suggested_followup_id) == ("Introductory call", "Call Anna after nine.",
-                                                                   cat.intro_call.pk)
+    assert (kept.title, kept.text, kept.suggested_followup_id) == (
+        "Introductory call",
+        "Call Anna after nine.",
+        cat.intro_call.pk,
+    )
 
 
 def test_a_suggestion_added_to_a_guide_shows_at_once_on_its_running_sales(cat, admin_user, salesperson_user):
@@ -647,7 +698,8 @@ def test_a_suggestion_added_to_a_guide_shows_at_once_on_its_running_sales(cat, a
     )
 
     assert [f.suggestion.id for f in sale_guide(fresh(sale)).stage(cat.lead.pk).followups] == [
-        cat.intro_call.pk, added.pk
+        cat.intro_call.pk,
+        added.pk,
     ]
 
 
@@ -717,7 +769,10 @@ def test_an_edit_with_a_stale_version_is_refused_and_changes_nothing(cat, salesp
         "Someone else changed this sale meanwhile (version 2, you had 1). Reload it and try again."
     )
     assert (fresh(sale).title, fresh(sale).version, as_seen(sale), len(rows(sale))) == (
-        "Forty-two laptops", 2, (cat.lead.pk, "open", 10), 1
+        "Forty-two laptops",
+        2,
+        (cat.lead.pk, "open", 10),
+        1,
     )
 
 
@@ -754,7 +809,10 @@ def test_deleting_a_sale_deletes_its_history_activities_and_documents(cat, sales
     sales.delete_sale(salesperson_user, sale.pk, version=1)
 
     assert (Sale.objects.count(), StageChange.objects.count(), Activity.objects.count(), Document.objects.count()) == (
-        0, 0, 0, 0
+        0,
+        0,
+        0,
+        0,
     )
 
 
@@ -766,12 +824,18 @@ def test_a_whole_life_writes_one_row_per_change_and_replays_to_the_sale_at_every
     steps = [
         ("stage", lambda: sales.move_sale_to_stage(salesperson_user, sale.pk, cat.offer.pk)),
         ("probability", lambda: sales.set_sale_probability(salesperson_user, sale.pk, 70)),
-        ("stalled", lambda: sales.stall_sale(salesperson_user, sale.pk,
-                                             reopen_date=timezone.localdate() + dt.timedelta(days=3))),
+        (
+            "stalled",
+            lambda: sales.stall_sale(
+                salesperson_user, sale.pk, reopen_date=timezone.localdate() + dt.timedelta(days=3)
+            ),
+        ),
         ("reopened", lambda: sales.reopen_sale(salesperson_user, sale.pk)),
         ("sale_type", lambda: sales.change_sale_type(salesperson_user, sale.pk, cat.existing.pk)),
-        ("stage", lambda: sales.update_sale(salesperson_user, sale.pk, version=fresh(sale).version,
-                                            stage_id=cat.order.pk)),
+        (
+            "stage",
+            lambda: sales.update_sale(salesperson_user, sale.pk, version=fresh(sale).version, stage_id=cat.order.pk),
+        ),
         ("probability", lambda: sales.set_sale_probability(salesperson_user, sale.pk, 85)),
         ("sold", lambda: sales.close_sale_as_sold(salesperson_user, sale.pk)),
         ("reopened", lambda: sales.reopen_sale(salesperson_user, sale.pk)),
@@ -784,5 +848,7 @@ def test_a_whole_life_writes_one_row_per_change_and_replays_to_the_sale_at_every
         assert rows(sale)[-1].kind == kind
         assert replayed(sale) == as_seen(sale)
     assert [(r.from_status or None, r.to_status) for r in rows(sale)][-3:] == [
-        ("open", "sold"), ("sold", "open"), ("open", "lost")
+        ("open", "sold"),
+        ("sold", "open"),
+        ("open", "lost"),
     ]

@@ -132,9 +132,15 @@ def world(make_user: Any) -> World:
         kind: catalog.create_reason(admin, name=f"Because {kind}", kind=kind).pk for kind in ("sold", "lost", "stalled")
     }
     return World(
-        admin, seller, manager, stranger, alpha, beta,
+        admin,
+        seller,
+        manager,
+        stranger,
+        alpha,
+        beta,
         orders={alpha.pk: [a1, a2, shared, a4], beta.pk: [b1, shared, b2]},
-        reasons=reasons, catalogue_rows=_catalogue_rows(),
+        reasons=reasons,
+        catalogue_rows=_catalogue_rows(),
     )
 
 
@@ -150,9 +156,13 @@ def _replayed(rows: list[StageChange]) -> tuple[int | None, str, int]:
     return selling.replay(
         [
             selling.StageChange(
-                selling.ChangeKind(r.kind), r.from_stage_id, r.to_stage_id,
-                selling.SaleStatus(r.from_status) if r.from_status else None, selling.SaleStatus(r.to_status),
-                r.probability_before, r.probability_after,
+                selling.ChangeKind(r.kind),
+                r.from_stage_id,
+                r.to_stage_id,
+                selling.SaleStatus(r.from_status) if r.from_status else None,
+                selling.SaleStatus(r.to_status),
+                r.probability_before,
+                r.probability_after,
             )
             for r in rows
         ]
@@ -192,7 +202,11 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                 change()
             after = Sale.objects.get(pk=sale.pk)
             assert (after.version, after.stage_id, after.status, after.probability, after.sale_type_id) == (
-                sale.version, sale.stage_id, sale.status, sale.probability, sale.sale_type_id
+                sale.version,
+                sale.stage_id,
+                sale.status,
+                sale.probability,
+                sale.sale_type_id,
             )
 
         def changed(self, sale: Sale, rows: int = 1) -> Sale:
@@ -226,8 +240,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             self.sale_ids.append(sale.pk)
             self.expected_rows[sale.pk] = 1
 
-        @rule(pick=PICK, steps=st.integers(min_value=1, max_value=6), anywhere=st.booleans(),
-              through_update=st.booleans())
+        @rule(
+            pick=PICK, steps=st.integers(min_value=1, max_value=6), anywhere=st.booleans(), through_update=st.booleans()
+        )
         def change_stage(self, pick: int, steps: int, anywhere: bool, through_update: bool) -> None:
             sale = self.sale(pick)
             live = {s.id: s.probability for s in _live(sale.sale_type_id)}
@@ -304,7 +319,10 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             change()
             after = self.changed(sale)
             assert (after.status, after.probability, after.stage_when_closed_id, after.stage_id) == (
-                "sold" if sold else "lost", 100 if sold else 0, sale.stage_id, sale.stage_id
+                "sold" if sold else "lost",
+                100 if sold else 0,
+                sale.stage_id,
+                sale.stage_id,
             )
             assert after.probability_is_manual is False  # the outcome, not an estimate to keep on reopening
 
@@ -367,14 +385,16 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                 self.refused(NotAllowed, sale, lambda: sales.set_sale_probability(world.stranger, sale.pk, 42))
             elif attempt == "stale-version":
                 self.refused(
-                    StaleVersion, sale,
+                    StaleVersion,
+                    sale,
                     lambda: sales.update_sale(self.owner_of(sale), sale.pk, version=sale.version - 1, title="Old"),
                 )
             else:
                 other = SuggestedFollowup.objects.exclude(link__sale_type_id=sale.sale_type_id).order_by("pk").first()
                 assert other is not None
                 self.refused(
-                    NotFound, sale,
+                    NotFound,
+                    sale,
                     lambda: activities.create_followup_from_suggestion(self.owner_of(sale), sale.pk, other.pk),
                 )
 
@@ -390,7 +410,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             actor = world.manager if by_manager else self.owner_of(sale)
             activity = activities.create_followup_from_suggestion(actor, sale.pk, suggestion_id)
             assert (activity.suggested_followup_id, activity.owner_id, activity.sale_id) == (
-                suggestion_id, actor.pk, sale.pk
+                suggestion_id,
+                actor.pk,
+                sale.pk,
             )
             self.made_activities[activity.pk] = (sale.pk, suggestion_id)
 
@@ -440,8 +462,11 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
         # --- configuration changing under running sales -----------------------------------------------------
 
         def open_sales_in(self, stage_id: int, sale_type_ids: list[int]) -> list[Sale]:
-            return list(Sale.objects.filter(pk__in=self.sale_ids, stage_id=stage_id, status="open",
-                                            sale_type_id__in=sale_type_ids).select_related("sale_type"))
+            return list(
+                Sale.objects.filter(
+                    pk__in=self.sale_ids, stage_id=stage_id, status="open", sale_type_id__in=sale_type_ids
+                ).select_related("sale_type")
+            )
 
         def check_moved_on(self, moving: list[Sale], gone: int, orders_before: dict[int, list[int]]) -> None:
             for sale in moving:
@@ -451,7 +476,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                 assert after.probability == self.probability_on_entering(sale, remaining[after.stage_id])
                 last = _rows(sale.pk)[-1]
                 assert (last.kind, last.from_stage_id, last.reason) == (
-                    "stage_removed", gone, Stage.objects.get(pk=gone).name
+                    "stage_removed",
+                    gone,
+                    Stage.objects.get(pk=gone).name,
                 )
 
         @rule(stage_pick=PICK)
@@ -459,8 +486,7 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             orders = {t.pk: [s.id for s in _live(t.pk)] for t in (world.alpha, world.beta)}
             # Keep at least one stage in every sale type.
             deletable = [
-                s for s in self.all_live_stage_ids()
-                if all(len(order) > 1 for order in orders.values() if s in order)
+                s for s in self.all_live_stage_ids() if all(len(order) > 1 for order in orders.values() if s in order)
             ]
             if not deletable:
                 return
@@ -510,7 +536,8 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             live: dict[int, list[int]] = {world.alpha.pk: [], world.beta.pk: []}
             for sale_type_id, stage_id in (
                 SaleTypeStage.objects.filter(removed=False, stage__deleted=False)
-                .order_by("sale_type_id", "rank", "id").values_list("sale_type_id", "stage_id")
+                .order_by("sale_type_id", "rank", "id")
+                .values_list("sale_type_id", "stage_id")
             ):
                 live[sale_type_id].append(stage_id)
             history: dict[int, list[StageChange]] = {}
@@ -518,7 +545,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                 history.setdefault(row.sale_id, []).append(row)
             earliest = dict(
                 Activity.objects.filter(sale_id__in=self.sale_ids, completed_at__isnull=True)
-                .values("sale_id").annotate(m=Min("start")).values_list("sale_id", "m")
+                .values("sale_id")
+                .annotate(m=Min("start"))
+                .values_list("sale_id", "m")
             )
             for sale in sales_now:
                 assert 0 <= sale.probability <= 100

@@ -38,8 +38,10 @@ SEEN = {
     "nl": {
         "title": "Kassasysteem voor drie filialen",
         "amount": f"€{NBSP}12.345,50",
-        "lines": [("Kassasysteem Compact", "2", f"€{NBSP}12.500,00", f"€{NBSP}25.000,00"),
-                  ("Training personeel (dagdeel)", "1,5", f"€{NBSP}450,00", f"€{NBSP}675,00")],
+        "lines": [
+            ("Kassasysteem Compact", "2", f"€{NBSP}12.500,00", f"€{NBSP}25.000,00"),
+            ("Training personeel (dagdeel)", "1,5", f"€{NBSP}450,00", f"€{NBSP}675,00"),
+        ],
         "lines_total": f"€{NBSP}25.675,00",
         "total": "Totaal exclusief btw",
         "date": "Datum",
@@ -57,8 +59,10 @@ SEEN = {
     "en": {
         "title": "Till system for three shops",
         "amount": "€12,345.50",
-        "lines": [("Compact till system", "2", "€12,500.00", "€25,000.00"),
-                  ("Staff training (half day)", "1.5", "€450.00", "€675.00")],
+        "lines": [
+            ("Compact till system", "2", "€12,500.00", "€25,000.00"),
+            ("Staff training (half day)", "1.5", "€450.00", "€675.00"),
+        ],
         "lines_total": "€25,675.00",
         "total": "Total excluding VAT",
         "date": "Date",
@@ -118,35 +122,59 @@ def file_of(document: Document) -> bytes:
 
 @pytest.fixture
 def seller(make_user, request):
-    return make_user("jeroen", "salesperson", first_name="Jeroen", last_name="Bakker",
-                     email="jeroen@example.com", language=request.param)
+    return make_user(
+        "jeroen",
+        "salesperson",
+        first_name="Jeroen",
+        last_name="Bakker",
+        email="jeroen@example.com",
+        language=request.param,
+    )
 
 
 def a_sale(seller, sale_type: SaleType, *, with_customer: bool = True) -> Sale:
     company = contact = None
     if with_customer:
         company = customers.create_company(
-            seller, name=COMPANY, org_number="30123456", address="Keizersgracht 12", postal_code="1015 CS",
-            city="Amsterdam", country="Nederland",
+            seller,
+            name=COMPANY,
+            org_number="30123456",
+            address="Keizersgracht 12",
+            postal_code="1015 CS",
+            city="Amsterdam",
+            country="Nederland",
         )
         contact = customers.create_contact(
-            seller, first_name="Zoë", last_name="van 't Hoff", company_id=company.pk, title="Directeur",
+            seller,
+            first_name="Zoë",
+            last_name="van 't Hoff",
+            company_id=company.pk,
+            title="Directeur",
             email=CONTACT_EMAIL,
         )
     return sales.create_sale(
-        seller, title=SEEN[seller.language]["title"], sale_type_id=sale_type.pk,
-        company_id=company.pk if company else None, contact_id=contact.pk if contact else None,
-        amount=1_234_550, currency="EUR",
+        seller,
+        title=SEEN[seller.language]["title"],
+        sale_type_id=sale_type.pk,
+        company_id=company.pk if company else None,
+        contact_id=contact.pk if contact else None,
+        amount=1_234_550,
+        currency="EUR",
     )
 
 
 def with_two_lines(seller, sale: Sale) -> Sale:
     """Two lines, 2 × € 12.500,00 and 1,5 × € 450,00, through the service that makes their total the amount."""
     (first, *_), (second, *_) = SEEN[seller.language]["lines"]
-    return sale_lines.replace_sale_lines(seller, sale.pk, [
-        {"description": first, "quantity": Decimal("2"), "unit_price": 1_250_000},
-        {"description": second, "quantity": Decimal("1.5"), "unit_price": 45_000},
-    ], version=sale.version)
+    return sale_lines.replace_sale_lines(
+        seller,
+        sale.pk,
+        [
+            {"description": first, "quantity": Decimal("2"), "unit_price": 1_250_000},
+            {"description": second, "quantity": Decimal("1.5"), "unit_price": 45_000},
+        ],
+        version=sale.version,
+    )
 
 
 def every_suggested_document(seller, sale: Sale) -> list[Document]:
@@ -163,10 +191,34 @@ def assert_no_template_tags_left(word: WordFile) -> None:
 
 
 MONTHS = {
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 
 
@@ -253,14 +305,19 @@ def assert_the_confirmation_is_addressed_and_filled_in(document: Document, conte
     assert "{{" not in text and "{%" not in text
 
 
-def assert_the_letter_is_addressed_dated_and_signed(document: Document, word: WordFile, seen: dict,
-                                                    language: str) -> None:
+def assert_the_letter_is_addressed_dated_and_signed(
+    document: Document, word: WordFile, seen: dict, language: str
+) -> None:
     """Sender, address block, date, reference and subject, salutation, closing with the salesperson's name."""
     paragraphs = word.paragraphs
     assert paragraphs[0] == "Jeroen Bakker\njeroen@example.com"
     start = paragraphs.index(COMPANY)
-    assert paragraphs[start:start + 5] == [
-        COMPANY, f"{seen['attn']} {CONTACT}", "Keizersgracht 12", "1015 CS Amsterdam", "Nederland"
+    assert paragraphs[start : start + 5] == [
+        COMPANY,
+        f"{seen['attn']} {CONTACT}",
+        "Keizersgracht 12",
+        "1015 CS Amsterdam",
+        "Nederland",
     ]
     assert f"{seen['date']}\t{today_written(language)}" in paragraphs
     assert f"{seen['subject']}\t{document.subject}" in paragraphs
@@ -335,7 +392,6 @@ def test_documents_for_a_sale_without_company_or_contact_leave_no_half_sentences
         assert not any(p.strip() in (",", ".") for p in word.paragraphs)
         if document.template.kind != "contract":
             assert seen["anonymous_greeting"] in word.paragraphs
-
 
 
 # --- previews ---------------------------------------------------------------------------------------------------

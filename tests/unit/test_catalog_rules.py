@@ -8,8 +8,18 @@ from salesguide.domain.errors import RuleViolation, ValidationFailed
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [(0, True), (1, True), (50, True), (100, True), (-1, False), (101, False), (True, False), ("50", False),
-     (None, False), (12.5, False)],
+    [
+        (0, True),
+        (1, True),
+        (50, True),
+        (100, True),
+        (-1, False),
+        (101, False),
+        (True, False),
+        ("50", False),
+        (None, False),
+        (12.5, False),
+    ],
 )
 def test_a_probability_is_a_whole_percentage_from_0_to_100(value, ok):
     assert (rules.probability_problems(value) == []) is ok
@@ -21,8 +31,19 @@ def test_an_out_of_range_probability_names_the_value_and_the_field():
     assert problem.message.render() == "The probability must be between 0 and 100, not 101."
 
 
-@pytest.mark.parametrize(("name", "ok"), [("Lead", True), ("  Lead ", True), ("", False), ("   ", False),
-                                          (None, False), (7, False), ("x" * 100, True), ("x" * 101, False)])
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("Lead", True),
+        ("  Lead ", True),
+        ("", False),
+        ("   ", False),
+        (None, False),
+        (7, False),
+        ("x" * 100, True),
+        ("x" * 101, False),
+    ],
+)
 def test_a_name_is_required_and_fits(name, ok):
     assert (rules.name_problems(name) == []) is ok
 
@@ -66,8 +87,10 @@ def test_a_stage_is_used_only_once_in_a_sale_type():
     assert rules.stage_ids_problems([1, 2, 1])[0].loc == ("stage_ids",)
 
 
-@pytest.mark.parametrize(("has_guide", "stages", "refused"),
-                         [(True, 0, True), (True, 1, True), (True, 2, False), (False, 0, False), (False, 1, False)])
+@pytest.mark.parametrize(
+    ("has_guide", "stages", "refused"),
+    [(True, 0, True), (True, 1, True), (True, 2, False), (False, 0, False), (False, 1, False)],
+)
 def test_a_guide_cannot_be_on_with_fewer_than_two_stages(has_guide, stages, refused):
     if refused:
         with pytest.raises(RuleViolation, match="at least 2 stages"):
@@ -78,8 +101,12 @@ def test_a_guide_cannot_be_on_with_fewer_than_two_stages(has_guide, stages, refu
 
 @pytest.mark.parametrize(
     ("has_guide", "stages", "active", "can_turn_on", "needs_stages"),
-    [(True, 3, True, False, False), (False, 3, False, True, False), (False, 1, False, False, True),
-     (True, 1, False, False, True)],
+    [
+        (True, 3, True, False, False),
+        (False, 3, False, True, False),
+        (False, 1, False, False, True),
+        (True, 1, False, False, True),
+    ],
 )
 def test_the_designer_offers_what_the_guide_lacks(has_guide, stages, active, can_turn_on, needs_stages):
     status = rules.guide_status(has_guide, stages)

@@ -107,9 +107,7 @@ def test_a_value_that_is_not_text_is_refused(value):
 
 
 def test_text_with_a_nul_character_is_refused():
-    assert _messages(rules.contact_problems({"phone": "06\x00"})) == {
-        ("phone",): "Text cannot contain NUL characters."
-    }
+    assert _messages(rules.contact_problems({"phone": "06\x00"})) == {("phone",): "Text cannot contain NUL characters."}
 
 
 def test_every_problem_is_listed_at_its_own_field():

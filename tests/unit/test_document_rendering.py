@@ -21,13 +21,19 @@ from salesguide.documents.sandbox import document_environment, plain_environment
 
 NBSP = "\u00a0"  # Babel puts a no-break space between the euro sign and the amount in Dutch
 TODAY = dt.date(2026, 11, 27)
-TRICKY = "Smit & <Zn> \"Ëlzé\" ijs"  # what a name may hold: markup characters, quotes, Dutch letters
+TRICKY = 'Smit & <Zn> "Ëlzé" ijs'  # what a name may hold: markup characters, quotes, Dutch letters
 
 
 def facts(**changes) -> SaleFacts:
     values = dict(
-        number=7, title="Kassa's voor café Ëlzé", amount=1_254_050, currency="EUR", probability=50,
-        stage="Offerte", stage_probability=40, expected_date=dt.date(2026, 4, 30),
+        number=7,
+        title="Kassa's voor café Ëlzé",
+        amount=1_254_050,
+        currency="EUR",
+        probability=50,
+        stage="Offerte",
+        stage_probability=40,
+        expected_date=dt.date(2026, 4, 30),
         lines=(LineFacts("Kassasysteem", Decimal("3"), 349_900), LineFacts("Training", Decimal("2.50"), 48_500)),
         company=PartyFacts(name=TRICKY, city="IJsselstein"),
         contact=PartyFacts(name="Anouk van den Berg", first_name="Anouk", email="anouk@example.com"),
@@ -132,15 +138,18 @@ def test_a_subject_line_is_filled_in_and_a_broken_one_is_kept_as_written():
 
 def test_a_word_document_shows_markup_characters_quotes_diacritics_and_the_euro_sign_as_typed():
     # Given
-    template = word_file("Aan {{ company.name }} te {{ company.city }}", "Bedrag: {{ sale.amount }}",
-                         "Betreft: {{ sale.title }}")
+    template = word_file(
+        "Aan {{ company.name }} te {{ company.city }}", "Bedrag: {{ sale.amount }}", "Betreft: {{ sale.title }}"
+    )
 
     # When
     filled = render.render_docx(template, context("nl"))
 
     # Then
     assert word_text(filled)[:3] == [
-        f"Aan {TRICKY} te IJsselstein", f"Bedrag: €{NBSP}12.540,50", "Betreft: Kassa's voor café Ëlzé",
+        f"Aan {TRICKY} te IJsselstein",
+        f"Bedrag: €{NBSP}12.540,50",
+        "Betreft: Kassa's voor café Ëlzé",
     ]
 
 
@@ -161,9 +170,18 @@ def test_a_word_document_repeats_a_table_row_for_every_line_of_the_sale():
 
     # Then
     assert cells == [
-        "#", "Omschrijving", "Aantal", "Totaal",
-        "1", "Kassasysteem", "3", f"€{NBSP}10.497,00",
-        "2", "Training", "2,5", f"€{NBSP}1.212,50",
+        "#",
+        "Omschrijving",
+        "Aantal",
+        "Totaal",
+        "1",
+        "Kassasysteem",
+        "3",
+        f"€{NBSP}10.497,00",
+        "2",
+        "Training",
+        "2,5",
+        f"€{NBSP}1.212,50",
     ]
 
 
@@ -189,9 +207,15 @@ def test_an_email_file_opens_in_a_mail_program_with_subject_addressee_and_both_b
     body = render.render_body("<p>Beste {{ contact.first_name }} van {{ company.name }}</p>", context("nl"), html=True)
 
     # When
-    content = render.email_file(subject="Offerte café Ëlzé", body=body, html=True, to_name="Anouk van den Berg",
-                                to_address="anouk@example.com", from_name="Jeroen Smit",
-                                from_address="jeroen@example.com")
+    content = render.email_file(
+        subject="Offerte café Ëlzé",
+        body=body,
+        html=True,
+        to_name="Anouk van den Berg",
+        to_address="anouk@example.com",
+        from_name="Jeroen Smit",
+        from_address="jeroen@example.com",
+    )
 
     # Then
     message = email.message_from_bytes(content, policy=default_policy)

@@ -463,7 +463,6 @@ def test_a_problem_at_a_line_says_the_line_first_and_keeps_it_in_its_params():
 
     message = at_line(problem, 14, 5)
 
-
     assert message.render() == "line 14: The probability must be between 0 and 100, not 101."
     assert message.params["line"] == 14 and message.params["column"] == 5
 

@@ -64,7 +64,9 @@ def test_every_problem_of_every_line_is_reported_with_its_position() -> None:
     problems = problems_of(line(), line("", "0", -5))
     # Then the second line's three problems are all reported, at index 1
     assert [loc for loc, _message in problems] == [
-        ("lines", 1, "description"), ("lines", 1, "quantity"), ("lines", 1, "unit_price")
+        ("lines", 1, "description"),
+        ("lines", 1, "quantity"),
+        ("lines", 1, "unit_price"),
     ]
 
 

@@ -120,8 +120,9 @@ def test_given_an_open_sale_when_it_moves_to_another_stage_then_it_takes_that_st
     outcome = selling.move_to_stage(sale, STAGES, to_stage, policy)
 
     assert outcome.state == SaleState(stage_id=to_stage, probability=probability, status=OPEN)
-    assert outcome.change == row(ChangeKind.STAGE, from_stage, to_stage, OPEN, OPEN, PROBABILITY[from_stage],
-                                 probability)
+    assert outcome.change == row(
+        ChangeKind.STAGE, from_stage, to_stage, OPEN, OPEN, PROBABILITY[from_stage], probability
+    )
 
 
 @pytest.mark.parametrize("policy", [FOLLOW, KEEP])
@@ -496,9 +497,7 @@ def test_given_an_open_sale_in_a_removed_stage_when_it_is_moved_then_a_row_says_
 
     outcome = selling.move_after_removal(sale, stages_after, to_stage, KEEP)
 
-    assert outcome == Outcome(
-        state, row(ChangeKind.STAGE_REMOVED, sale.stage_id, to_stage, OPEN, OPEN, before, after)
-    )
+    assert outcome == Outcome(state, row(ChangeKind.STAGE_REMOVED, sale.stage_id, to_stage, OPEN, OPEN, before, after))
 
 
 def test_given_a_manual_probability_under_follow_stage_when_its_stage_is_removed_then_it_takes_the_new_stages():
@@ -517,26 +516,34 @@ def test_given_a_manual_probability_under_follow_stage_when_its_stage_is_removed
 SCRIPTS: dict[str, tuple[list[Callable[[SaleState], Outcome]], tuple[int | None, SaleStatus, int]]] = {
     "created": ([], (LEAD, OPEN, 10)),
     "moved-forwards-and-back": (
-        [lambda s: selling.move_to_stage(s, STAGES, NEGOTIATION, FOLLOW),
-         lambda s: selling.move_to_stage(s, STAGES, QUALIFIED, FOLLOW)],
+        [
+            lambda s: selling.move_to_stage(s, STAGES, NEGOTIATION, FOLLOW),
+            lambda s: selling.move_to_stage(s, STAGES, QUALIFIED, FOLLOW),
+        ],
         (QUALIFIED, OPEN, 30),
     ),
     "manual-value-kept-then-sold": (
-        [lambda s: selling.set_probability(s, 45),
-         lambda s: selling.move_to_stage(s, STAGES, OFFER, KEEP),
-         lambda s: selling.close_as_sold(s)],
+        [
+            lambda s: selling.set_probability(s, 45),
+            lambda s: selling.move_to_stage(s, STAGES, OFFER, KEEP),
+            lambda s: selling.close_as_sold(s),
+        ],
         (OFFER, SOLD, 100),
     ),
     "lost-and-reopened": (
-        [lambda s: selling.move_to_stage(s, STAGES, OFFER, FOLLOW),
-         lambda s: selling.close_as_lost(s),
-         lambda s: selling.reopen(s, STAGES, FOLLOW)],
+        [
+            lambda s: selling.move_to_stage(s, STAGES, OFFER, FOLLOW),
+            lambda s: selling.close_as_lost(s),
+            lambda s: selling.reopen(s, STAGES, FOLLOW),
+        ],
         (OFFER, OPEN, 60),
     ),
     "stalled-reopened-moved": (
-        [lambda s: selling.stall(s, TODAY + dt.timedelta(days=3), TODAY),
-         lambda s: selling.reopen(s, STAGES, FOLLOW),
-         lambda s: selling.move_to_stage(s, STAGES, OFFER, FOLLOW)],
+        [
+            lambda s: selling.stall(s, TODAY + dt.timedelta(days=3), TODAY),
+            lambda s: selling.reopen(s, STAGES, FOLLOW),
+            lambda s: selling.move_to_stage(s, STAGES, OFFER, FOLLOW),
+        ],
         (OFFER, OPEN, 60),
     ),
     "set-and-reset": (

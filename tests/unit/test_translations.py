@@ -54,7 +54,10 @@ def test_the_catalogue_holds_every_string_of_the_code_and_templates(tmp_path):
     django_admin = Path(sys.executable).parent / "django-admin"
     subprocess.run(
         [str(django_admin), "makemessages", "-l", "nl", "--no-location"],
-        cwd=copy, env=env, check=True, capture_output=True,
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale/nl/LC_MESSAGES/django.po"))}
     committed = {e.msgid for e in polib.pofile(str(CATALOGUES[0])) if not e.obsolete}

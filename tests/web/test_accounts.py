@@ -54,9 +54,7 @@ def test_logging_in_with_the_right_password_opens_the_home_page(english_visitor,
 
 
 def test_logging_in_returns_to_the_page_that_was_asked_for(english_visitor, admin_user, user_password):
-    response = english_visitor.post(
-        "/login/", {"username": "admin", "password": user_password, "next": "/profile/"}
-    )
+    response = english_visitor.post("/login/", {"username": "admin", "password": user_password, "next": "/profile/"})
 
     assert response["Location"] == "/profile/"
 
@@ -197,9 +195,7 @@ def test_changing_the_language_on_the_profile_is_saved_and_the_next_page_speaks_
     assert "Your profile is saved." in response.content.decode()
 
 
-def test_switching_off_confirmation_of_suggested_followups_is_remembered(
-    salesperson_client, salesperson_user
-):
+def test_switching_off_confirmation_of_suggested_followups_is_remembered(salesperson_client, salesperson_user):
     salesperson_client.post("/profile/", profile_form(confirm_suggested_followups=None))
 
     salesperson_user.refresh_from_db()
@@ -209,9 +205,7 @@ def test_switching_off_confirmation_of_suggested_followups_is_remembered(
 def test_an_invalid_email_address_is_reported_next_to_the_field_and_nothing_is_saved(
     salesperson_client, salesperson_user
 ):
-    response = salesperson_client.post(
-        "/profile/", profile_form(email="not-an-address", first_name="Changed")
-    )
+    response = salesperson_client.post("/profile/", profile_form(email="not-an-address", first_name="Changed"))
 
     assert response.status_code == 200
     page = response.content.decode()

@@ -45,21 +45,39 @@ def world(admin_user: Any) -> dict[str, Any]:
     advance is on."""
     lead = catalog.create_stage(admin_user, name="Lead", probability=10)
     offer = catalog.create_stage(admin_user, name="Offer", probability=50)
-    call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call",
-                                        default_duration_minutes=15)
-    meeting = catalog.create_activity_type(admin_user, name="Meeting (external)", kind="meeting",
-                                           default_duration_minutes=60)
+    call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15)
+    meeting = catalog.create_activity_type(
+        admin_user, name="Meeting (external)", kind="meeting", default_duration_minutes=60
+    )
     letter = templates.create_text_template(admin_user, name="Letter", kind="letter", body="Dear customer")
-    sale_type = sale_types.create_sale_type(admin_user, name="New customer", stage_ids=[lead.pk, offer.pk],
-                                            has_guide=True, auto_advance=True)
-    intro = guides.add_suggested_followup(admin_user, sale_type.pk, lead.pk, name="Intro call",
-                                          activity_type_id=call.pk, days_offset=0)
-    needs = guides.add_suggested_followup(admin_user, sale_type.pk, lead.pk, name="Needs meeting",
-                                          activity_type_id=meeting.pk, days_offset=3, auto_suggest=True)
-    document = guides.add_suggested_document(admin_user, sale_type.pk, lead.pk, name="Offer letter",
-                                             template_id=letter.pk, subject="Our offer")
-    return {"lead": lead, "offer": offer, "call": call, "meeting": meeting, "sale_type": sale_type,
-            "intro": intro, "needs": needs, "document": document}
+    sale_type = sale_types.create_sale_type(
+        admin_user, name="New customer", stage_ids=[lead.pk, offer.pk], has_guide=True, auto_advance=True
+    )
+    intro = guides.add_suggested_followup(
+        admin_user, sale_type.pk, lead.pk, name="Intro call", activity_type_id=call.pk, days_offset=0
+    )
+    needs = guides.add_suggested_followup(
+        admin_user,
+        sale_type.pk,
+        lead.pk,
+        name="Needs meeting",
+        activity_type_id=meeting.pk,
+        days_offset=3,
+        auto_suggest=True,
+    )
+    document = guides.add_suggested_document(
+        admin_user, sale_type.pk, lead.pk, name="Offer letter", template_id=letter.pk, subject="Our offer"
+    )
+    return {
+        "lead": lead,
+        "offer": offer,
+        "call": call,
+        "meeting": meeting,
+        "sale_type": sale_type,
+        "intro": intro,
+        "needs": needs,
+        "document": document,
+    }
 
 
 @pytest.fixture
@@ -68,8 +86,9 @@ def sale(salesperson_user: Any, world: dict[str, Any]) -> Sale:
 
 
 def plan(user: Any, world: dict[str, Any], title: str, start: dt.datetime, sale: Sale | None = None) -> Activity:
-    return activities.create_activity(user, activity_type_id=world["call"].pk, title=title, start=start,
-                                      sale_id=sale.pk if sale else None)
+    return activities.create_activity(
+        user, activity_type_id=world["call"].pk, title=title, start=start, sale_id=sale.pk if sale else None
+    )
 
 
 def activities_tab(client: Client, sale: Sale) -> Any:
@@ -86,10 +105,18 @@ def test_planning_an_activity_on_a_sale_shows_it_on_the_activities_tab(
     url = reverse("sales:activity_new", args=[sale.pk])
     assert salesperson_client.get(url).status_code == 200
     day = timezone.localdate() + dt.timedelta(days=2)
-    response = salesperson_client.post(url, {
-        "activity_type": world["meeting"].pk, "title": "Demo at Acme", "start_date": day.isoformat(),
-        "start_time": "14:30", "duration_minutes": "", "text": "Bring the laptop", "owner": salesperson_user.pk,
-    })
+    response = salesperson_client.post(
+        url,
+        {
+            "activity_type": world["meeting"].pk,
+            "title": "Demo at Acme",
+            "start_date": day.isoformat(),
+            "start_time": "14:30",
+            "duration_minutes": "",
+            "text": "Bring the laptop",
+            "owner": salesperson_user.pk,
+        },
+    )
     assert response["Location"] == reverse("sales:card", args=[sale.pk]) + "?tab=activities"
     activity = Activity.objects.get(title="Demo at Acme")
     # Start is 14:30 in the user's time zone; the duration is the type's default
@@ -106,17 +133,32 @@ def test_an_activity_without_title_or_date_gets_the_messages_next_to_the_fields(
     salesperson_client: Client, salesperson_user: Any, world: dict[str, Any], sale: Sale
 ) -> None:
     url = reverse("sales:activity_new", args=[sale.pk])
-    response = salesperson_client.post(url, {"activity_type": world["call"].pk, "title": "Call",
-                                             "start_date": "", "owner": salesperson_user.pk})
+    response = salesperson_client.post(
+        url, {"activity_type": world["call"].pk, "title": "Call", "start_date": "", "owner": salesperson_user.pk}
+    )
     assert response.status_code == 422
     assert field_error(response, "id_start_date") == "Enter a date."
-    response = salesperson_client.post(url, {"activity_type": world["call"].pk, "title": "",
-                                             "start_date": "2030-01-01", "start_time": "25:00",
-                                             "owner": salesperson_user.pk})
+    response = salesperson_client.post(
+        url,
+        {
+            "activity_type": world["call"].pk,
+            "title": "",
+            "start_date": "2030-01-01",
+            "start_time": "25:00",
+            "owner": salesperson_user.pk,
+        },
+    )
     assert field_error(response, "id_start_time") == "Enter a valid time, such as 14:30."
-    response = salesperson_client.post(url, {"activity_type": world["call"].pk, "title": "  ",
-                                             "start_date": "2030-01-01", "duration_minutes": "99999",
-                                             "owner": salesperson_user.pk})
+    response = salesperson_client.post(
+        url,
+        {
+            "activity_type": world["call"].pk,
+            "title": "  ",
+            "start_date": "2030-01-01",
+            "duration_minutes": "99999",
+            "owner": salesperson_user.pk,
+        },
+    )
     assert field_error(response, "id_title") == "A title is required."
     assert field_error(response, "id_duration_minutes") == "Enter a duration from 0 to 10080 minutes."
     assert not Activity.objects.exists()
@@ -140,15 +182,17 @@ def test_ticking_an_activity_with_htmx_swaps_its_row_and_unticking_reopens_it(
 ) -> None:
     activity = plan(salesperson_user, world, "Call Acme", timezone.now() + dt.timedelta(hours=3), sale)
     back = reverse("sales:card", args=[sale.pk]) + "?tab=activities"
-    response = salesperson_client.post(reverse("activities:complete", args=[activity.pk]),
-                                       {"next": back, "row": "sale"}, **HTMX)
+    response = salesperson_client.post(
+        reverse("activities:complete", args=[activity.pk]), {"next": back, "row": "sale"}, **HTMX
+    )
     html = response.content.decode()
     assert html.lstrip().startswith(f'<tr id="activity-{activity.pk}" class="is-completed">')
     assert "checked" in row_of(response, activity)
     assert "Activity “Call Acme” is completed." in text_of(response)
     assert Activity.objects.get(pk=activity.pk).completed_at is not None
-    response = salesperson_client.post(reverse("activities:reopen", args=[activity.pk]),
-                                       {"next": back, "row": "sale"}, **HTMX)
+    response = salesperson_client.post(
+        reverse("activities:reopen", args=[activity.pk]), {"next": back, "row": "sale"}, **HTMX
+    )
     assert "checked" not in row_of(response, activity)
     assert "Activity “Call Acme” is open again." in text_of(response)
     assert Activity.objects.get(pk=activity.pk).completed_at is None
@@ -169,11 +213,19 @@ def test_editing_and_deleting_an_activity(
     form = salesperson_client.get(edit_url).content.decode()
     assert 'value="Call Acme"' in form
     local = timezone.localtime(activity.start)
-    response = salesperson_client.post(edit_url, {
-        "activity_type": world["call"].pk, "title": "Call Acme again", "start_date": local.date().isoformat(),
-        "start_time": local.strftime("%H:%M"), "duration_minutes": "20", "text": "", "owner": salesperson_user.pk,
-        "next": back,
-    })
+    response = salesperson_client.post(
+        edit_url,
+        {
+            "activity_type": world["call"].pk,
+            "title": "Call Acme again",
+            "start_date": local.date().isoformat(),
+            "start_time": local.strftime("%H:%M"),
+            "duration_minutes": "20",
+            "text": "",
+            "owner": salesperson_user.pk,
+            "next": back,
+        },
+    )
     assert response["Location"] == back
     assert Activity.objects.get(pk=activity.pk).title == "Call Acme again"
     delete_url = reverse("activities:delete", args=[activity.pk])
@@ -190,8 +242,12 @@ def test_a_salesperson_cannot_tick_or_edit_someone_elses_activity(
     activity = plan(manager_user, world, "Their call", timezone.now() + dt.timedelta(days=1), theirs)
     tab = activities_tab(salesperson_client, theirs)
     assert "disabled" in row_of(tab, activity)
-    for url in (reverse("activities:complete", args=[activity.pk]), reverse("activities:edit", args=[activity.pk]),
-                reverse("activities:delete", args=[activity.pk]), reverse("sales:activity_new", args=[theirs.pk])):
+    for url in (
+        reverse("activities:complete", args=[activity.pk]),
+        reverse("activities:edit", args=[activity.pk]),
+        reverse("activities:delete", args=[activity.pk]),
+        reverse("sales:activity_new", args=[theirs.pk]),
+    ):
         assert salesperson_client.post(url, {}).status_code == 403, url
     assert Activity.objects.get(pk=activity.pk).completed_at is None
 
@@ -204,8 +260,9 @@ def test_the_documents_tab_lists_the_sales_documents_and_deletes_one_after_askin
 ) -> None:
     tab_url = reverse("sales:card", args=[sale.pk]) + "?tab=documents"
     assert "No documents yet" in text_of(salesperson_client.get(tab_url))
-    document = documents.create_document_from_suggestion(salesperson_user, sale.pk, world["document"].pk,
-                                                         our_reference="REF-1")
+    document = documents.create_document_from_suggestion(
+        salesperson_user, sale.pk, world["document"].pk, our_reference="REF-1"
+    )
     page = text_of(salesperson_client.get(tab_url))
     assert "Our offer Letter REF-1" in page
     delete_url = reverse("sales:document_delete", args=[sale.pk, document.pk])
@@ -244,8 +301,9 @@ def test_my_activities_has_a_completed_view_and_ticks_from_the_list(
 ) -> None:
     activity = plan(salesperson_user, world, "Call Acme", timezone.now() + dt.timedelta(hours=2), sale)
     mine = reverse("activities:mine")
-    response = salesperson_client.post(reverse("activities:complete", args=[activity.pk]),
-                                       {"next": mine, "row": "mine"}, **HTMX)
+    response = salesperson_client.post(
+        reverse("activities:complete", args=[activity.pk]), {"next": mine, "row": "mine"}, **HTMX
+    )
     assert "Acme website" in row_of(response, activity)
     assert "Call Acme" not in text_of(salesperson_client.get(mine))
     assert "Nothing to do in this period" in text_of(salesperson_client.get(mine))
@@ -270,16 +328,24 @@ def test_completing_a_guide_follow_up_from_my_activities_offers_the_next_suggest
 ) -> None:
     intro = activities.create_followup_from_suggestion(salesperson_user, sale.pk, world["intro"].pk)
     mine = reverse("activities:mine")
-    response = salesperson_client.post(reverse("activities:complete", args=[intro.pk]),
-                                       {"next": mine, "row": "mine"}, **HTMX)
+    response = salesperson_client.post(
+        reverse("activities:complete", args=[intro.pk]), {"next": mine, "row": "mine"}, **HTMX
+    )
     offer = text_of(response)
     expected_day = timezone.localtime(intro.start).date() + dt.timedelta(days=3)
     assert "Create the next suggested follow-up “Needs meeting” on" in offer
     assert 'id="completion-offer" hx-swap-oob="true"' in response.content.decode()
     # Answering "Create" makes it, remembering its suggestion, three days after the intro call
-    created = salesperson_client.post(reverse("activities:create_next"), {
-        "sale_id": sale.pk, "suggestion_id": world["needs"].pk, "choice": "create", "next": mine,
-    }, follow=True)
+    created = salesperson_client.post(
+        reverse("activities:create_next"),
+        {
+            "sale_id": sale.pk,
+            "suggestion_id": world["needs"].pk,
+            "choice": "create",
+            "next": mine,
+        },
+        follow=True,
+    )
     assert "Follow-up “Needs meeting” is planned on" in text_of(created)
     needs = Activity.objects.get(suggested_followup=world["needs"])
     assert timezone.localtime(needs.start).date() == expected_day
@@ -294,9 +360,15 @@ def test_without_htmx_the_offer_has_a_page_of_its_own_and_always_create_stops_th
     page = salesperson_client.post(reverse("activities:complete", args=[intro.pk]), {"next": back})
     assert page.status_code == 200
     assert "Create the next suggested follow-up “Needs meeting” on" in text_of(page)
-    salesperson_client.post(reverse("activities:create_next"), {
-        "sale_id": sale.pk, "suggestion_id": world["needs"].pk, "choice": "always", "next": back,
-    })
+    salesperson_client.post(
+        reverse("activities:create_next"),
+        {
+            "sale_id": sale.pk,
+            "suggestion_id": world["needs"].pk,
+            "choice": "always",
+            "next": back,
+        },
+    )
     salesperson_user.refresh_from_db()
     assert salesperson_user.confirm_suggested_followups is False
     assert Activity.objects.filter(suggested_followup=world["needs"]).count() == 1
@@ -308,8 +380,9 @@ def test_with_asking_switched_off_the_next_follow_up_is_created_at_once(
     salesperson_user.confirm_suggested_followups = False
     salesperson_user.save()
     intro = activities.create_followup_from_suggestion(salesperson_user, sale.pk, world["intro"].pk)
-    response = salesperson_client.post(reverse("activities:complete", args=[intro.pk]),
-                                       {"next": reverse("activities:mine")}, follow=True)
+    response = salesperson_client.post(
+        reverse("activities:complete", args=[intro.pk]), {"next": reverse("activities:mine")}, follow=True
+    )
     assert "The next suggested follow-up “Needs meeting” is planned on" in text_of(response)
     assert Activity.objects.filter(suggested_followup=world["needs"]).exists()
 
@@ -324,12 +397,19 @@ def test_when_the_last_item_of_the_stage_is_done_moving_on_is_offered(
     documents.create_document_from_suggestion(salesperson_user, sale.pk, world["document"].pk)
     back = reverse("sales:card", args=[sale.pk]) + "?tab=activities"
     # When the needs meeting is ticked on the Activities tab
-    response = salesperson_client.post(reverse("activities:complete", args=[needs.pk]),
-                                       {"next": back, "row": "sale"}, **HTMX)
+    response = salesperson_client.post(
+        reverse("activities:complete", args=[needs.pk]), {"next": back, "row": "sale"}, **HTMX
+    )
     # Then moving to Offer is offered
     assert "All items of this stage are done. Move to “Offer”?" in text_of(response)
-    moved = salesperson_client.post(reverse("sales:move_stage", args=[sale.pk]), {
-        "stage_id": world["offer"].pk, "version": Sale.objects.get(pk=sale.pk).version, "next": back,
-    }, follow=True)
+    moved = salesperson_client.post(
+        reverse("sales:move_stage", args=[sale.pk]),
+        {
+            "stage_id": world["offer"].pk,
+            "version": Sale.objects.get(pk=sale.pk).version,
+            "next": back,
+        },
+        follow=True,
+    )
     assert "The sale is now in stage “Offer” (50%)." in text_of(moved)
     assert Sale.objects.get(pk=sale.pk).stage == world["offer"]

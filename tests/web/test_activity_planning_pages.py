@@ -47,8 +47,7 @@ def world(admin_user: Any) -> dict[str, Any]:
     """A phone call type (15 minutes by default), a sale type with one stage, Acme with its contact Jan Jansen
     and Globex with its contact Piet Pieters."""
     stage = catalog.create_stage(admin_user, name="Lead", probability=10)
-    call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call",
-                                        default_duration_minutes=15)
+    call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15)
     sale_type = sale_types.create_sale_type(admin_user, name="New customer", stage_ids=[stage.pk])
     acme = customers.create_company(admin_user, name="Acme")
     globex = customers.create_company(admin_user, name="Globex")
@@ -59,19 +58,28 @@ def world(admin_user: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def sanne(make_user: Any) -> Any:
-    return make_user("sanne", "salesperson", first_name="Sanne", last_name="Verkoper",
-                     time_zone="Europe/Amsterdam")
+    return make_user("sanne", "salesperson", first_name="Sanne", last_name="Verkoper", time_zone="Europe/Amsterdam")
 
 
 def plan(user: Any, world: dict[str, Any], title: str, start: dt.datetime, sale: Sale | None = None) -> Activity:
-    return activities.create_activity(user, activity_type_id=world["call"].pk, title=title, start=start,
-                                      sale_id=sale.pk if sale else None)
+    return activities.create_activity(
+        user, activity_type_id=world["call"].pk, title=title, start=start, sale_id=sale.pk if sale else None
+    )
 
 
 def planning_form(world: dict[str, Any], owner: Any, **fields: Any) -> dict[str, Any]:
-    return {"activity_type": world["call"].pk, "title": "Call Jan", "start_date": "2031-03-10",
-            "start_time": "14:30", "duration_minutes": "", "text": "About the new offices", "owner": owner.pk,
-            "company": "", "contact": "", **fields}
+    return {
+        "activity_type": world["call"].pk,
+        "title": "Call Jan",
+        "start_date": "2031-03-10",
+        "start_time": "14:30",
+        "duration_minutes": "",
+        "text": "About the new offices",
+        "owner": owner.pk,
+        "company": "",
+        "contact": "",
+        **fields,
+    }
 
 
 # --- planning without a sale ---------------------------------------------------------------------------------
@@ -97,8 +105,11 @@ def test_planning_without_a_sale_stores_the_activity_with_its_company_and_contac
     assert 'id="company-search"' in html and reverse("sales:contact_options") in html
 
     # When she plans a call with Jan of Acme
-    response = client.post(reverse("activities:new"), planning_form(
-        world, sanne, company=world["acme"].pk, contact=world["jan"].pk), follow=True)
+    response = client.post(
+        reverse("activities:new"),
+        planning_form(world, sanne, company=world["acme"].pk, contact=world["jan"].pk),
+        follow=True,
+    )
 
     # Then it is stored as typed, in her time zone, and she is back on her list with a confirmation
     assert response.redirect_chain == [(reverse("activities:mine"), 302)]
@@ -118,8 +129,9 @@ def test_planning_without_a_sale_stores_the_activity_with_its_company_and_contac
 def test_a_contact_alone_brings_their_company_and_no_company_is_fine_too(
     salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:
-    salesperson_client.post(reverse("activities:new"), planning_form(
-        world, salesperson_user, title="Call Piet", contact=world["piet"].pk))
+    salesperson_client.post(
+        reverse("activities:new"), planning_form(world, salesperson_user, title="Call Piet", contact=world["piet"].pk)
+    )
     salesperson_client.post(reverse("activities:new"), planning_form(world, salesperson_user, title="Tidy up"))
     piet = Activity.objects.get(title="Call Piet")
     assert (piet.company, piet.contact) == (world["globex"], world["piet"])
@@ -137,8 +149,9 @@ def test_planning_can_be_for_someone_else_and_returns_to_a_safe_next_only(
     response = manager_client.post(reverse("activities:new"), {**planning_form(world, sanne), "next": back})
     assert response.status_code == 302 and response["Location"] == back
     assert Activity.objects.get().owner == sanne
-    elsewhere = manager_client.post(reverse("activities:new"), {
-        **planning_form(world, sanne, title="Second call"), "next": "https://evil.example/"})
+    elsewhere = manager_client.post(
+        reverse("activities:new"), {**planning_form(world, sanne, title="Second call"), "next": "https://evil.example/"}
+    )
     assert elsewhere["Location"] == reverse("activities:mine")
 
 
@@ -146,8 +159,10 @@ def test_planning_shows_each_error_next_to_its_field_and_stores_nothing(
     salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:
     # When the type is missing, the date is no date and the duration no number
-    response = salesperson_client.post(reverse("activities:new"), planning_form(
-        world, salesperson_user, activity_type="", start_date="next week", duration_minutes="soon"))
+    response = salesperson_client.post(
+        reverse("activities:new"),
+        planning_form(world, salesperson_user, activity_type="", start_date="next week", duration_minutes="soon"),
+    )
     # Then the form comes back (422) with what was typed and a message next to each field
     assert response.status_code == 422
     assert field_error(response, "id_activity_type") == "Choose an activity type."
@@ -164,15 +179,18 @@ def test_planning_shows_each_error_next_to_its_field_and_stores_nothing(
 def test_a_contact_of_another_company_is_refused_next_to_the_contact(
     salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:
-    response = salesperson_client.post(reverse("activities:new"), planning_form(
-        world, salesperson_user, company=world["acme"].pk, contact=world["piet"].pk))
+    response = salesperson_client.post(
+        reverse("activities:new"),
+        planning_form(world, salesperson_user, company=world["acme"].pk, contact=world["piet"].pk),
+    )
     assert response.status_code == 422
     assert field_error(response, "id_contact") == "This contact works at another company."
     # The contact select still offers what was chosen, so the user sees the mismatch
     assert re.search(rf'<option value="{world["piet"].pk}" selected>', response.content.decode())
     for company in (999999, "9" * 30):
-        gone = salesperson_client.post(reverse("activities:new"), planning_form(
-            world, salesperson_user, company=company, contact=company))
+        gone = salesperson_client.post(
+            reverse("activities:new"), planning_form(world, salesperson_user, company=company, contact=company)
+        )
         assert gone.status_code == 422
         assert field_error(gone, "id_company") == "This company no longer exists; choose another one."
         assert field_error(gone, "id_contact") == "This contact no longer exists; choose another one."
@@ -193,8 +211,14 @@ def test_the_service_refuses_a_contact_of_another_company(salesperson_user: Any,
     from salesguide.domain.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as refused:
-        activities.create_activity(salesperson_user, activity_type_id=world["call"].pk, title="Call",
-                                   start=timezone.now(), company_id=world["acme"].pk, contact_id=world["piet"].pk)
+        activities.create_activity(
+            salesperson_user,
+            activity_type_id=world["call"].pk,
+            title="Call",
+            start=timezone.now(),
+            company_id=world["acme"].pk,
+            contact_id=world["piet"].pk,
+        )
     assert [problem.loc for problem in refused.value.problems] == [("contact_id",)]
     assert not Activity.objects.exists()
 
@@ -218,8 +242,9 @@ def test_a_manager_or_administrator_picks_whose_activities_to_see(
     # By default the list is their own, with "Me" chosen in the owner filter
     own = client.get(reverse("activities:mine"))
     html = own.content.decode()
-    assert re.search(r'<select class="input" id="activity-owner" name="owner">\s*<option value="" selected>Me</option>',
-                     html)
+    assert re.search(
+        r'<select class="input" id="activity-owner" name="owner">\s*<option value="" selected>Me</option>', html
+    )
     assert f'<option value="{sanne.pk}">Sanne Verkoper</option>' in html
     assert "My activities" in text_of(own) and "Sanne call" not in text_of(own)
     # When they choose Sanne, the list is hers and says so
@@ -231,7 +256,7 @@ def test_a_manager_or_administrator_picks_whose_activities_to_see(
     assert f'<option value="{sanne.pk}" selected>Sanne Verkoper</option>' in hers.content.decode()
     # The tabs and the New activity button keep her
     assert f"?show=completed&amp;period=all&amp;owner={sanne.pk}" in hers.content.decode()
-    assert f'{reverse("activities:new")}?owner={sanne.pk}&amp;next=' in hers.content.decode()
+    assert f"{reverse('activities:new')}?owner={sanne.pk}&amp;next=" in hers.content.decode()
 
 
 def test_choosing_an_owner_with_htmx_also_renames_the_heading_and_keeps_the_tabs(
@@ -307,8 +332,9 @@ def test_the_list_costs_the_same_queries_with_few_or_many_activities(
     manager_client: Client, manager_user: Any, sanne: Any, world: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
     # Given one activity of Sanne's on a sale of Acme
-    sale = sales.create_sale(sanne, title="Acme offices", sale_type_id=world["sale_type"].pk,
-                             company_id=world["acme"].pk)
+    sale = sales.create_sale(
+        sanne, title="Acme offices", sale_type_id=world["sale_type"].pk, company_id=world["acme"].pk
+    )
     start = timezone.now() + dt.timedelta(days=1)
     plan(sanne, world, "First", start, sale)
     hers = reverse("activities:mine") + f"?owner={sanne.pk}"
@@ -316,9 +342,14 @@ def test_the_list_costs_the_same_queries_with_few_or_many_activities(
     # When she gets twenty more, on sales and without, some of them overdue
     for number in range(20):
         when = start + dt.timedelta(days=number - 10)
-        made = activities.create_activity(sanne, activity_type_id=world["call"].pk, title=f"Call {number}",
-                                          start=when, sale_id=sale.pk if number % 2 else None,
-                                          company_id=world["globex"].pk if number % 2 == 0 else None)
+        made = activities.create_activity(
+            sanne,
+            activity_type_id=world["call"].pk,
+            title=f"Call {number}",
+            start=when,
+            sale_id=sale.pk if number % 2 else None,
+            company_id=world["globex"].pk if number % 2 == 0 else None,
+        )
         assert made.pk
     # Then her list costs as many queries as before: the session, the user, the users to pick from, the rows
     assert _page_queries(manager_client, hers) == few

@@ -53,18 +53,20 @@ def csrf_post(client: Client, path: str, data: dict[str, Any] | None = None, **k
 def sale_with_call(admin_user: Any, salesperson_user: Any) -> Any:
     lead = catalog.create_stage(admin_user, name="Lead", probability=10)
     offer = catalog.create_stage(admin_user, name="Offer", probability=50)
-    sale_type = sale_types.create_sale_type(admin_user, name="New customer", has_guide=True,
-                                            stage_ids=[lead.pk, offer.pk])
+    sale_type = sale_types.create_sale_type(
+        admin_user, name="New customer", has_guide=True, stage_ids=[lead.pk, offer.pk]
+    )
     call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call")
-    intro = guides.add_suggested_followup(admin_user, sale_type.pk, lead.pk, name="Introductory call",
-                                          activity_type_id=call.pk)
+    intro = guides.add_suggested_followup(
+        admin_user, sale_type.pk, lead.pk, name="Introductory call", activity_type_id=call.pk
+    )
     company = customers.create_company(salesperson_user, name="Acme")
-    sale = sales.create_sale(salesperson_user, title="Ten licences", sale_type_id=sale_type.pk,
-                             company_id=company.pk)
+    sale = sales.create_sale(salesperson_user, title="Ten licences", sale_type_id=sale_type.pk, company_id=company.pk)
     activity = activities.create_followup_from_suggestion(
-        salesperson_user, sale.pk, intro.pk, start=dt.datetime.combine(
-            timezone.localdate() + dt.timedelta(days=2), dt.time(9), tzinfo=AMSTERDAM
-        )
+        salesperson_user,
+        sale.pk,
+        intro.pk,
+        start=dt.datetime.combine(timezone.localdate() + dt.timedelta(days=2), dt.time(9), tzinfo=AMSTERDAM),
     )
     return sale, intro, activity
 

@@ -271,9 +271,7 @@ def test_a_company_with_sales_cannot_be_deleted_and_the_page_says_why(salesperso
 # --- contacts ------------------------------------------------------------------------------------------------
 
 
-def test_adding_a_contact_from_the_company_card_chooses_the_company_and_returns_there(
-    salesperson_client, acme
-):
+def test_adding_a_contact_from_the_company_card_chooses_the_company_and_returns_there(salesperson_client, acme):
     # Given the salesperson follows "Add a contact" on the card
     card_url = reverse("customers:company_card", args=[acme.pk])
     card = _html(salesperson_client.get(card_url))

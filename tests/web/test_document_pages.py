@@ -30,10 +30,18 @@ def suggestion(sale: Sale, name: str) -> SuggestedDocument:
 def make_sale(owner: User, title: str = "Tills for three shops", company: str = "Harbour Bakery Ltd") -> Sale:
     sale_type = SaleType.objects.get(name="Sale to new customer")
     made = customers.create_company(owner, name=company, city="Leeds")
-    contact = customers.create_contact(owner, first_name="Emma", last_name="Clarke", company_id=made.pk,
-                                       email="emma@harbour.example")
-    return sales.create_sale(owner, title=title, sale_type_id=sale_type.pk, company_id=made.pk,
-                             contact_id=contact.pk, amount=1_250_000, currency="EUR")
+    contact = customers.create_contact(
+        owner, first_name="Emma", last_name="Clarke", company_id=made.pk, email="emma@harbour.example"
+    )
+    return sales.create_sale(
+        owner,
+        title=title,
+        sale_type_id=sale_type.pk,
+        company_id=made.pk,
+        contact_id=contact.pk,
+        amount=1_250_000,
+        currency="EUR",
+    )
 
 
 @pytest.fixture
@@ -155,12 +163,12 @@ def test_generate_again_after_renaming_the_sale_changes_the_file(
     salesperson_client: Client, salesperson_user: User, sale: Sale, quotation: Document
 ) -> None:
     # Given the sale got a new title after the quotation was made
-    sales.update_sale(salesperson_user, sale.pk, version=Sale.objects.get(pk=sale.pk).version,
-                      title="Tills for five shops")
+    sales.update_sale(
+        salesperson_user, sale.pk, version=Sale.objects.get(pk=sale.pk).version, title="Tills for five shops"
+    )
     assert "Tills for five shops" not in docx_text(downloaded(salesperson_client, quotation).content)
     # When the owner chooses Generate again on the Documents tab
-    response = salesperson_client.post(page_url("document_regenerate", quotation), {"next": tab(sale)},
-                                       follow=True)
+    response = salesperson_client.post(page_url("document_regenerate", quotation), {"next": tab(sale)}, follow=True)
     # Then they are back on the tab with the confirmation
     assert response.redirect_chain[-1][0] == tab(sale)
     assert "Generated again from the sale as it is now" in response.content.decode()
@@ -189,9 +197,7 @@ def test_a_salesperson_may_not_generate_someone_elses_document_again(
     assert other.get(page_url("document_edit", quotation)).status_code == 403
 
 
-def test_a_manager_may_generate_a_salespersons_document_again(
-    manager_client: Client, quotation: Document
-) -> None:
+def test_a_manager_may_generate_a_salespersons_document_again(manager_client: Client, quotation: Document) -> None:
     response = manager_client.post(page_url("document_regenerate", quotation))
     assert response.status_code == 302
     assert response["Location"] == page_url("document", quotation)
@@ -220,9 +226,7 @@ def test_editing_the_subject_generates_the_file_again_with_it(
     assert "Final offer" in downloaded(salesperson_client, quotation)["Content-Disposition"]
 
 
-def test_an_empty_subject_is_refused_next_to_the_field(
-    salesperson_client: Client, quotation: Document
-) -> None:
+def test_an_empty_subject_is_refused_next_to_the_field(salesperson_client: Client, quotation: Document) -> None:
     response = salesperson_client.post(page_url("document_edit", quotation), {"subject": "", "our_reference": ""})
     assert response.status_code == 422
     page = response.content.decode()
@@ -241,8 +245,16 @@ def test_the_document_card_shows_what_the_document_is_and_the_file_readable(
     assert response.status_code == 200
     page = response.content.decode()
     # Then the header says what it is and where it belongs
-    for shown in (quotation.subject, "Quotation", sale.title, "Harbour Bakery Ltd", "Emma Clarke", "Sam Seller",
-                  f"Q-{sale.pk}", "Back to the sale"):
+    for shown in (
+        quotation.subject,
+        "Quotation",
+        sale.title,
+        "Harbour Bakery Ltd",
+        "Emma Clarke",
+        "Sam Seller",
+        f"Q-{sale.pk}",
+        "Back to the sale",
+    ):
         assert shown in page
     # And the generated file is shown in a sandboxed frame, its HTML escaped into the srcdoc attribute
     [frame] = frames(page)

@@ -25,10 +25,18 @@ def sale(db: None, salesperson_user: User) -> Sale:
     load_starter_guides("en")
     sale_type = SaleType.objects.get(name="Sale to new customer")
     company = customers.create_company(salesperson_user, name="Harbour Bakery Ltd", city="Leeds")
-    contact = customers.create_contact(salesperson_user, first_name="Emma", last_name="Clarke",
-                                       company_id=company.pk, email="emma@harbour.example")
-    return sales.create_sale(salesperson_user, title="Tills for three shops", sale_type_id=sale_type.pk,
-                             company_id=company.pk, contact_id=contact.pk, amount=1_250_000, currency="EUR")
+    contact = customers.create_contact(
+        salesperson_user, first_name="Emma", last_name="Clarke", company_id=company.pk, email="emma@harbour.example"
+    )
+    return sales.create_sale(
+        salesperson_user,
+        title="Tills for three shops",
+        sale_type_id=sale_type.pk,
+        company_id=company.pk,
+        contact_id=contact.pk,
+        amount=1_250_000,
+        currency="EUR",
+    )
 
 
 def suggestion(sale: Sale, name: str) -> SuggestedDocument:
@@ -167,7 +175,7 @@ def test_without_htmx_the_designer_preview_is_a_page_with_the_way_back(admin_cli
     quotation = suggestion(sale, "Quotation")
     page = admin_client.get(designer_preview(quotation)).content.decode()
     assert "<html" in page and "Back to the designer" in page
-    assert f'{reverse("guides:designer", args=[sale.sale_type_id])}?stage={quotation.link.stage_id}' in page
+    assert f"{reverse('guides:designer', args=[sale.sale_type_id])}?stage={quotation.link.stage_id}" in page
     assert "Harper &amp; Sons Bakery Ltd" in srcdoc_of(page)
 
 

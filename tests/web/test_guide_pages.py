@@ -40,12 +40,8 @@ def setup(admin_user: Any) -> dict[str, Any]:
     lead = catalog.create_stage(admin_user, name="Lead", probability=10, description="First contact made.")
     offer = catalog.create_stage(admin_user, name="Offer", probability=50, description="A quotation is out.")
     won = catalog.create_stage(admin_user, name="Negotiation", probability=80)
-    call = catalog.create_activity_type(
-        admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15
-    )
-    quote = templates.create_text_template(
-        admin_user, name="Quotation mail", kind="email", body="Dear {{ contact }}"
-    )
+    call = catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15)
+    quote = templates.create_text_template(admin_user, name="Quotation mail", kind="email", body="Dear {{ contact }}")
     sale_type = sale_types.create_sale_type(
         admin_user, name="Sale to new customer", stage_ids=[lead.pk, offer.pk], has_guide=True
     )
@@ -95,9 +91,7 @@ def names_in_stage(sale_type: SaleType, stage: Stage, kind: str = "followups") -
 # --- the designer: suggestions ------------------------------------------------------------------------
 
 
-def test_adding_a_follow_up_with_htmx_answers_with_just_the_updated_column_and_a_confirmation(
-    admin_client, setup
-):
+def test_adding_a_follow_up_with_htmx_answers_with_just_the_updated_column_and_a_confirmation(admin_client, setup):
     # Given the designer of a sale type, when the admin adds a follow-up to its first stage through htmx
     response = admin_client.post(add_url(setup), followup_data(setup["call"].pk), **HTMX)
 
@@ -142,9 +136,7 @@ def test_a_follow_up_without_a_name_is_refused_with_the_message_next_to_the_name
     assert not SuggestedFollowup.objects.exists()
 
 
-def test_a_follow_up_with_a_days_offset_that_is_not_a_number_is_refused_next_to_that_field(
-    admin_client, setup
-):
+def test_a_follow_up_with_a_days_offset_that_is_not_a_number_is_refused_next_to_that_field(admin_client, setup):
     response = admin_client.post(add_url(setup), followup_data(setup["call"].pk, days_offset="soon"), **HTMX)
 
     assert field_error(response, "id_followups-new-days_offset") == "Enter a whole number."
@@ -182,9 +174,7 @@ def test_editing_a_follow_up_without_javascript_uses_its_own_page_and_returns_to
     assert page.status_code == 200
     assert "Edit “Introduction call”" in text_of(page)
 
-    response = admin_client.post(
-        edit_url, followup_data(setup["call"].pk, prefix="followups-edit", name="Visit")
-    )
+    response = admin_client.post(edit_url, followup_data(setup["call"].pk, prefix="followups-edit", name="Visit"))
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.name == "Visit"
@@ -195,9 +185,7 @@ def test_moving_follow_ups_up_and_down_changes_their_order_in_the_guide(admin_cl
     first, second, third = (add_followup(admin_user, setup, name) for name in ("Call", "Visit", "Mail"))
 
     # when the admin moves the third up (with htmx) and the first down (without)
-    up = admin_client.post(
-        reverse("guides:suggestion_move", args=["followups", third.pk]), {"direction": "up"}, **HTMX
-    )
+    up = admin_client.post(reverse("guides:suggestion_move", args=["followups", third.pk]), {"direction": "up"}, **HTMX)
     admin_client.post(reverse("guides:suggestion_move", args=["followups", first.pk]), {"direction": "down"})
 
     # then the htmx answer already listed the new order, and the guide has the final one
@@ -244,9 +232,7 @@ def test_an_admin_adds_edits_and_deletes_a_suggested_document(admin_client, setu
     assert (document.subject, document.our_reference) == ("Our offer", "{{ sale.id }}")
 
     # when the admin renames it and then deletes it
-    edit = {key.replace("-new-", "-edit-"): value for key, value in data.items()} | {
-        "documents-edit-name": "Offer"
-    }
+    edit = {key.replace("-new-", "-edit-"): value for key, value in data.items()} | {"documents-edit-name": "Offer"}
     admin_client.post(reverse("guides:suggestion_edit", args=["documents", document.pk]), edit, **HTMX)
     assert names_in_stage(setup["sale_type"], setup["offer"], "documents") == ["Offer"]
     admin_client.post(reverse("guides:suggestion_delete", args=["documents", document.pk]))
@@ -267,9 +253,7 @@ def test_a_document_without_a_template_is_refused_next_to_the_template_field(adm
 def test_the_designer_shows_the_stages_in_order_and_the_selected_stage(admin_client, admin_user, setup):
     add_followup(admin_user, setup, "Send the offer", stage="offer")
 
-    page = admin_client.get(
-        reverse("guides:designer", args=[setup["sale_type"].pk]), {"stage": setup["offer"].pk}
-    )
+    page = admin_client.get(reverse("guides:designer", args=[setup["sale_type"].pk]), {"stage": setup["offer"].pk})
 
     shown = text_of(page)
     assert page.status_code == 200
@@ -324,9 +308,7 @@ def test_a_sale_type_with_one_stage_cannot_be_linked_to_a_guide_and_the_form_say
     assert not SaleType.objects.filter(name="Quick sale").exists()
 
 
-def test_the_designer_offers_add_stages_for_a_type_with_fewer_than_two_stages(
-    admin_client, admin_user, setup
-):
+def test_the_designer_offers_add_stages_for_a_type_with_fewer_than_two_stages(admin_client, admin_user, setup):
     single = sale_types.create_sale_type(admin_user, name="Quick sale", stage_ids=[setup["lead"].pk])
 
     page = admin_client.get(reverse("guides:designer", args=[single.pk]))
@@ -483,8 +465,7 @@ def test_the_wizard_writes_each_step_through_as_it_goes(admin_client, setup):
     )
     assert going_on.status_code == 302
     assert (
-        going_on["Location"]
-        == f"{reverse('guides:wizard_sale_type_new')}?stages={setup['lead'].pk}&stages={demo.pk}"
+        going_on["Location"] == f"{reverse('guides:wizard_sale_type_new')}?stages={setup['lead'].pk}&stages={demo.pk}"
     )
 
     # Step 2: the sale type with those stages in order
@@ -550,9 +531,7 @@ def test_the_wizard_refuses_to_switch_on_a_guide_with_one_stage_and_says_why(adm
     single = sale_types.create_sale_type(admin_user, name="Quick sale", stage_ids=[setup["lead"].pk])
 
     page = admin_client.get(reverse("guides:wizard_guide", args=[single.pk]))
-    forced = admin_client.post(
-        reverse("guides:wizard_guide", args=[single.pk]), {"probability_policy": "follow_stage"}
-    )
+    forced = admin_client.post(reverse("guides:wizard_guide", args=[single.pk]), {"probability_policy": "follow_stage"})
 
     assert "A guide cannot be switched on with fewer than two stages." in text_of(page)
     assert "Back to the sale type" in text_of(page)
@@ -609,11 +588,7 @@ def test_the_preview_shows_the_stage_bar_in_order_with_probabilities_and_the_sta
 
     # and "show all stages" lists every stage's suggestions, grouped in stage order
     everything = text_of(salesperson_client.get(url, {"all": "1"}))
-    assert (
-        everything.index("Introduction call")
-        < everything.index("Send the offer")
-        < everything.index("Quotation")
-    )
+    assert everything.index("Introduction call") < everything.index("Send the offer") < everything.index("Quotation")
 
 
 def test_the_preview_of_a_guide_that_is_off_says_salespeople_do_not_see_it(admin_client, admin_user, setup):
@@ -640,9 +615,7 @@ def test_a_guide_downloads_as_a_yaml_file(admin_client, admin_user, setup):
     assert [stage["name"] for stage in data["stages"]] == ["Lead", "Offer"]
 
 
-def test_an_import_with_errors_lists_every_problem_with_its_place_and_changes_nothing(
-    admin_client, admin_user, setup
-):
+def test_an_import_with_errors_lists_every_problem_with_its_place_and_changes_nothing(admin_client, admin_user, setup):
     # Given a guide file with two mistakes: an impossible probability and a follow-up without a name
     add_followup(admin_user, setup, "Introduction call")
     data = yaml.safe_load(guide_files.export_guide(setup["sale_type"]))
@@ -671,16 +644,12 @@ def test_a_file_that_is_not_yaml_is_refused_with_a_message(admin_client):
     assert "The file is not valid YAML" in text_of(response)
 
 
-def test_importing_a_good_guide_file_creates_the_sale_type_and_opens_its_designer(
-    admin_client, admin_user, setup
-):
+def test_importing_a_good_guide_file_creates_the_sale_type_and_opens_its_designer(admin_client, admin_user, setup):
     add_followup(admin_user, setup, "Introduction call")
     data = yaml.safe_load(guide_files.export_guide(setup["sale_type"]))
     data["sale_type"]["name"] = "Copied sale"
 
-    response = admin_client.post(
-        reverse("guides:import"), {"file": _upload(yaml.safe_dump(data, allow_unicode=True))}
-    )
+    response = admin_client.post(reverse("guides:import"), {"file": _upload(yaml.safe_dump(data, allow_unicode=True))})
 
     copied = SaleType.objects.get(name="Copied sale")
     assert response.status_code == 302

@@ -48,8 +48,15 @@ class Guide:
 
 
 def build_guide(
-    admin: User, *, name: str = "New customer", stages: int = 3, followups: int = 2, documents_per_stage: int = 1,
-    auto_advance: bool = True, auto_suggest: bool = True, offset: int = 3,
+    admin: User,
+    *,
+    name: str = "New customer",
+    stages: int = 3,
+    followups: int = 2,
+    documents_per_stage: int = 1,
+    auto_advance: bool = True,
+    auto_suggest: bool = True,
+    offset: int = 3,
 ) -> Guide:
     """Stages "<name> 1".."<name> n" at 10, 20, ... %; per stage follow-ups "Call i.j" (the first of the guide
     not suggested automatically, every other one with ``auto_suggest``) and documents "Letter i.j"."""
@@ -61,22 +68,38 @@ def build_guide(
     )
     all_followups, all_documents = [], []
     for i, stage in enumerate(made, start=1):
-        all_followups.append([
-            guides.add_suggested_followup(
-                admin, sale_type.pk, stage.pk, name=f"Call {i}.{j}", purpose=f"Why call {i}.{j}",
-                activity_type_id=call.pk, days_offset=offset, duration_minutes=20,
-                auto_suggest=auto_suggest and (i, j) != (1, 1), text=f"Talk about {i}.{j}",
-            )
-            for j in range(1, followups + 1)
-        ])
-        all_documents.append([
-            guides.add_suggested_document(
-                admin, sale_type.pk, stage.pk, name=f"Letter {i}.{j}", purpose=f"Why letter {i}.{j}",
-                template_id=template.pk, subject=f"Letter {i}.{j} about {{{{ sale.title }}}}",
-                our_reference="REF-{{ sale.id }}",
-            )
-            for j in range(1, documents_per_stage + 1)
-        ])
+        all_followups.append(
+            [
+                guides.add_suggested_followup(
+                    admin,
+                    sale_type.pk,
+                    stage.pk,
+                    name=f"Call {i}.{j}",
+                    purpose=f"Why call {i}.{j}",
+                    activity_type_id=call.pk,
+                    days_offset=offset,
+                    duration_minutes=20,
+                    auto_suggest=auto_suggest and (i, j) != (1, 1),
+                    text=f"Talk about {i}.{j}",
+                )
+                for j in range(1, followups + 1)
+            ]
+        )
+        all_documents.append(
+            [
+                guides.add_suggested_document(
+                    admin,
+                    sale_type.pk,
+                    stage.pk,
+                    name=f"Letter {i}.{j}",
+                    purpose=f"Why letter {i}.{j}",
+                    template_id=template.pk,
+                    subject=f"Letter {i}.{j} about {{{{ sale.title }}}}",
+                    our_reference="REF-{{ sale.id }}",
+                )
+                for j in range(1, documents_per_stage + 1)
+            ]
+        )
     return Guide(sale_type, made, all_followups, all_documents)
 
 
@@ -181,14 +204,18 @@ def test_the_stage_bar_shows_each_stage_as_completed_current_or_future_with_prob
     # Then every stage shows in guide order with its state, probability and "done of total"
     steps = select(html, "li", cls="stagebar__step")
     assert [text_of(select(str(s), cls="stagebar__name")[0]) for s in steps] == [
-        "New customer 1", "New customer 2", "New customer 3"
+        "New customer 1",
+        "New customer 2",
+        "New customer 3",
     ]
     assert [s.name for s in guide.stages] == ["New customer 1", "New customer 2", "New customer 3"]
     states = [next(c for c in attr(s, "class").split() if c.startswith("stagebar__step--")) for s in steps]
     assert states == ["stagebar__step--completed", "stagebar__step--current", "stagebar__step--future"]
     assert [text_of(select(str(s), cls="stagebar__probability")[0]) for s in steps] == ["10%", "20%", "30%"]
     assert [text_of(select(str(s), cls="stagebar__count")[0]) for s in steps] == [
-        "2 of 3 done", "0 of 3 done", "0 of 3 done"
+        "2 of 3 done",
+        "0 of 3 done",
+        "0 of 3 done",
     ]
     # and the current stage is the one shown and selected
     assert "is-selected" in attr(steps[1], "class").split()
@@ -231,7 +258,8 @@ def test_show_all_stages_lists_every_stages_suggestions_grouped_by_stage(
     headings = [select(str(s), "h2")[0] for s in sections]
     assert [text_of(h.children[0]) for h in headings] == ["New customer 1", "New customer 2", "New customer 3"]
     assert [names_shown(str(s)) for s in sections] == [
-        ["Call 1.1", "Call 1.2", "Letter 1.1"], ["Call 2.1", "Call 2.2", "Letter 2.1"],
+        ["Call 1.1", "Call 1.2", "Letter 1.1"],
+        ["Call 2.1", "Call 2.2", "Letter 2.1"],
         ["Call 3.1", "Call 3.2", "Letter 3.1"],
     ]
     # and no step is marked as the one looked at, and the toggle goes back to one stage
@@ -271,8 +299,14 @@ def test_create_from_a_suggestion_is_prefilled_and_starts_the_offset_after_the_p
     # When it is saved with another owner and text
     response = client.post(
         url("followup_create", sale, suggestion_id=second.pk),
-        {"title": "Call 1.2", "start": "2030-03-07T10:00", "duration_minutes": "20", "text": "Changed",
-         "owner": salesperson_user.pk, "activity_type": second.activity_type_id},
+        {
+            "title": "Call 1.2",
+            "start": "2030-03-07T10:00",
+            "duration_minutes": "20",
+            "text": "Changed",
+            "owner": salesperson_user.pk,
+            "activity_type": second.activity_type_id,
+        },
         headers=HTMX,
     )
 
@@ -291,8 +325,13 @@ def test_a_followup_form_with_errors_is_shown_again_with_the_message_next_to_the
 ) -> None:
     client.force_login(salesperson_user)
     target = url("followup_create", sale, suggestion_id=guide.followups[0][0].pk)
-    data = {"title": "  ", "start": "not a date", "duration_minutes": "20", "owner": salesperson_user.pk,
-            "activity_type": guide.followups[0][0].activity_type_id}
+    data = {
+        "title": "  ",
+        "start": "not a date",
+        "duration_minutes": "20",
+        "owner": salesperson_user.pk,
+        "activity_type": guide.followups[0][0].activity_type_id,
+    }
 
     plain = client.post(target, data)
     htmx = client.post(target, data, headers=HTMX)
@@ -398,8 +437,14 @@ def test_a_created_followup_is_edited_deleted_and_created_again_from_the_tab(
     assert attr(select(edit, "input", name="title")[0], "value") == "Call 1.1"
     client.post(
         url("activity_edit", sale, activity_id=activity.pk),
-        {"title": "Call the buyer", "start": "2030-01-02T09:30", "duration_minutes": "45",
-         "owner": salesperson_user.pk, "activity_type": activity.activity_type_id, "text": ""},
+        {
+            "title": "Call the buyer",
+            "start": "2030-01-02T09:30",
+            "duration_minutes": "45",
+            "owner": salesperson_user.pk,
+            "activity_type": activity.activity_type_id,
+            "text": "",
+        },
         headers=HTMX,
     )
     activity.refresh_from_db()
@@ -407,8 +452,13 @@ def test_a_created_followup_is_edited_deleted_and_created_again_from_the_tab(
 
     another = client.post(
         url("followup_create", sale, suggestion_id=suggestion.pk),
-        {"title": "Call 1.1 again", "start": "2030-01-09T09:30", "duration_minutes": "20",
-         "owner": salesperson_user.pk, "activity_type": activity.activity_type_id},
+        {
+            "title": "Call 1.1 again",
+            "start": "2030-01-09T09:30",
+            "duration_minutes": "20",
+            "owner": salesperson_user.pk,
+            "activity_type": activity.activity_type_id,
+        },
         headers=HTMX,
     ).content.decode()
     item = select(another, "li", id=f"followup-suggestion-{suggestion.pk}")[0]
@@ -577,7 +627,11 @@ def test_move_to_this_stage_moves_the_sale_and_writes_a_history_row(
     row = StageChange.objects.filter(sale=sale).order_by("-id").first()
     assert row is not None
     assert (row.from_stage_id, row.to_stage_id, row.probability_before, row.probability_after, row.by_id) == (
-        guide.stages[0].pk, guide.stages[2].pk, 10, 30, salesperson_user.pk
+        guide.stages[0].pk,
+        guide.stages[2].pk,
+        10,
+        30,
+        salesperson_user.pk,
     )
     # and the current stage offers no move to itself
     assert select(tab(client, sale), "form", cls="guide-stage__move") == []
@@ -618,8 +672,13 @@ def test_a_salesperson_sees_someone_elses_guide_but_cannot_change_it(
     assert has_attr(select(html, "input", id=f"activity-{activity.pk}-completed")[0], "disabled")
     assert "only the owner of this sale or a manager can change it" in html
 
-    data = {"title": "Mine now", "start": "2030-01-02T09:30", "duration_minutes": "20", "owner": seller.pk,
-            "activity_type": activity.activity_type_id}
+    data = {
+        "title": "Mine now",
+        "start": "2030-01-02T09:30",
+        "duration_minutes": "20",
+        "owner": seller.pk,
+        "activity_type": activity.activity_type_id,
+    }
     create = url("followup_create", other_sale, suggestion_id=guide.followups[0][1].pk)
     assert client.get(create).status_code == 403
     assert client.post(create, data).status_code == 403

@@ -24,7 +24,7 @@ PAGE = "/settings/templates/merge-fields/"
 def row_of(page: str, written: str) -> str:
     """The text of the table row whose first cell is ``written``, tags removed."""
     for row in re.findall(r"<tr>(.*?)</tr>", page, flags=re.S):
-        if f"<code class=\"merge-code merge-code--inline\">{written}</code>" in row:
+        if f'<code class="merge-code merge-code--inline">{written}</code>' in row:
             # Only ASCII white space is collapsed: the no-break space inside "€ 12.540,50" is part of the value.
             return re.sub(r"[ \t\n]+", " ", re.sub(r"<[^>]+>", " ", row)).strip(" \t\n")
     raise AssertionError(f"no row for {written}")
@@ -96,8 +96,11 @@ def word_file(*paragraphs: str) -> SimpleUploadedFile:
         document.add_paragraph(text)
     buffer = io.BytesIO()
     document.save(buffer)
-    return SimpleUploadedFile("offer.docx", buffer.getvalue(),
-                              content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return SimpleUploadedFile(
+        "offer.docx",
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
 
 
 def field_error(page: str, field: str) -> str:
@@ -106,18 +109,26 @@ def field_error(page: str, field: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
 
-@pytest.mark.parametrize(("paragraph", "problem"), [
-    ("Offer for {{ sale.title ", "near “Offer for {{ sale.title”: syntax error"),
-    ("Offer {{ sale.__class__.__mro__ }}", "it uses something templates may not use"),
-    ("Dear {{ contact.nickname }}", "unknown merge field"),
-])
+@pytest.mark.parametrize(
+    ("paragraph", "problem"),
+    [
+        ("Offer for {{ sale.title ", "near “Offer for {{ sale.title”: syntax error"),
+        ("Offer {{ sale.__class__.__mro__ }}", "it uses something templates may not use"),
+        ("Dear {{ contact.nickname }}", "unknown merge field"),
+    ],
+)
 def test_an_upload_that_cannot_be_filled_in_is_refused_next_to_the_file_field(
     paragraph: str, problem: str, admin_client: Client
 ) -> None:
     # When the administrator uploads a Word template with a mistake in a paragraph
-    response = admin_client.post(reverse("catalog:template_add_docx"), {
-        "name": "Offer", "kind": "quote", "file": word_file("Hello", paragraph),
-    })
+    response = admin_client.post(
+        reverse("catalog:template_add_docx"),
+        {
+            "name": "Offer",
+            "kind": "quote",
+            "file": word_file("Hello", paragraph),
+        },
+    )
     # Then the form comes back with the problem next to the file field, and nothing is saved
     error = field_error(response.content.decode(), "file")
     assert error.startswith("The template cannot be filled in") and problem in error
@@ -125,9 +136,15 @@ def test_an_upload_that_cannot_be_filled_in_is_refused_next_to_the_file_field(
 
 
 def test_a_body_that_cannot_be_filled_in_is_refused_next_to_the_body_field(admin_client: Client) -> None:
-    response = admin_client.post(reverse("catalog:template_add_text"), {
-        "name": "Reminder", "kind": "email", "format": "text", "body": "Hello\nDear {{ contact.first_name ",
-    })
+    response = admin_client.post(
+        reverse("catalog:template_add_text"),
+        {
+            "name": "Reminder",
+            "kind": "email",
+            "format": "text",
+            "body": "Hello\nDear {{ contact.first_name ",
+        },
+    )
     error = field_error(response.content.decode(), "body")
     assert error.startswith("The template cannot be filled in on line 2")
     assert not DocumentTemplate.objects.filter(name="Reminder").exists()

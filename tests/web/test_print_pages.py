@@ -66,26 +66,39 @@ def build_sale(owner: User, *, sale_type_name: str, first_stage: str, second_sta
     sale_type = SaleType.objects.get(name=sale_type_name)
     company = customers.create_company(owner, name=COMPANY)
     contact = customers.create_contact(owner, first_name="Zoë", last_name="Ørsted", company_id=company.pk)
-    sale = sales.create_sale(owner, title=TITLE, sale_type_id=sale_type.pk, company_id=company.pk,
-                             contact_id=contact.pk)
-    sale_lines.replace_sale_lines(owner, sale.pk, [
-        {"description": "Oven “Große” & tray", "quantity": "2", "unit_price": 125050},
-        {"description": "Installation", "quantity": "1.5", "unit_price": 8000},
-    ], version=sale.version)
-    first_followup = SuggestedFollowup.objects.filter(
-        link__sale_type=sale_type, link__stage__name=first_stage
-    ).order_by("rank", "id").first()
+    sale = sales.create_sale(
+        owner, title=TITLE, sale_type_id=sale_type.pk, company_id=company.pk, contact_id=contact.pk
+    )
+    sale_lines.replace_sale_lines(
+        owner,
+        sale.pk,
+        [
+            {"description": "Oven “Große” & tray", "quantity": "2", "unit_price": 125050},
+            {"description": "Installation", "quantity": "1.5", "unit_price": 8000},
+        ],
+        version=sale.version,
+    )
+    first_followup = (
+        SuggestedFollowup.objects.filter(link__sale_type=sale_type, link__stage__name=first_stage)
+        .order_by("rank", "id")
+        .first()
+    )
     assert first_followup is not None
     made = activities.create_followup_from_suggestion(owner, sale.pk, first_followup.pk)
     activities.complete_activity(owner, made.pk)
-    first_document = SuggestedDocument.objects.filter(
-        link__sale_type=sale_type, link__stage__name=first_stage
-    ).order_by("rank", "id").first()
+    first_document = (
+        SuggestedDocument.objects.filter(link__sale_type=sale_type, link__stage__name=first_stage)
+        .order_by("rank", "id")
+        .first()
+    )
     assert first_document is not None
     documents.create_document_from_suggestion(owner, sale.pk, first_document.pk)
     activities.create_activity(
-        owner, activity_type_id=made.activity_type_id, title="Call about <prices> & delivery",
-        start=dt.datetime(2030, 3, 10, 9, 0, tzinfo=dt.UTC), sale_id=sale.pk,
+        owner,
+        activity_type_id=made.activity_type_id,
+        title="Call about <prices> & delivery",
+        start=dt.datetime(2030, 3, 10, 9, 0, tzinfo=dt.UTC),
+        sale_id=sale.pk,
     )
     sales.move_sale_to_stage(owner, sale.pk, stage(second_stage).pk, reason="Budget confirmed")
     return Sale.objects.get(pk=sale.pk)
@@ -98,8 +111,12 @@ def english_guides(admin_user: User) -> None:
 
 @pytest.fixture
 def english_sale(english_guides: None, salesperson_user: User) -> Sale:
-    return build_sale(salesperson_user, sale_type_name="Sale to new customer", first_stage="Qualification",
-                      second_stage="Needs analysis")
+    return build_sale(
+        salesperson_user,
+        sale_type_name="Sale to new customer",
+        first_stage="Qualification",
+        second_stage="Needs analysis",
+    )
 
 
 def print_url(sale: Sale | int) -> str:
@@ -141,7 +158,7 @@ def test_the_print_view_shows_every_stage_of_the_guide_with_its_state_and_sugges
     # Given a sale moved from Qualification to Needs analysis, with Qualification's first follow-up done
     page = text_of(salesperson_client.get(print_url(english_sale)))
     # Then the guide lists every stage in order, each with its state and probability
-    guide = page[page.index("Guide Qualification"):page.index("Activities When")]
+    guide = page[page.index("Guide Qualification") : page.index("Activities When")]
     order = ["Qualification", "Needs analysis", "Demonstration", "Proposal", "Negotiation", "Contract"]
     positions = [guide.index(f"{name} ") for name in order]
     assert positions == sorted(positions)
@@ -155,9 +172,7 @@ def test_the_print_view_shows_every_stage_of_the_guide_with_its_state_and_sugges
     assert "Our meeting about Ovens & <fryers> for Café Zoë" in page
 
 
-def test_the_print_view_lists_activities_documents_and_history(
-    salesperson_client: Client, english_sale: Sale
-) -> None:
+def test_the_print_view_lists_activities_documents_and_history(salesperson_client: Client, english_sale: Sale) -> None:
     page = text_of(salesperson_client.get(print_url(english_sale)))
     # Then every activity with its type, owner and whether it is done
     assert "Phone call (out) Introductory phone call Sam Seller ☑" in page
@@ -182,8 +197,9 @@ def test_the_card_offers_print_to_a_reader_who_may_not_edit(
     english_guides: None, manager_user: User, salesperson_user: User
 ) -> None:
     # Given a sale of the manager, and a salesperson who may only read it
-    sale = sales.create_sale(manager_user, title="Manager's deal",
-                             sale_type_id=SaleType.objects.get(name="Sale to new customer").pk)
+    sale = sales.create_sale(
+        manager_user, title="Manager's deal", sale_type_id=SaleType.objects.get(name="Sale to new customer").pk
+    )
     client = client_for(salesperson_user)
     # Then the card links to the print view and the salesperson can open it
     card = client.get(reverse("sales:card", args=[sale.pk])).content.decode()
@@ -243,14 +259,15 @@ def test_the_pdf_holds_the_whole_sale_and_its_special_characters(
     assert "Qualification → Needs analysis" in text and "10% → 25%" in text and "Budget confirmed" in text
 
 
-def test_the_pdf_says_when_it_was_printed_and_numbers_its_pages(
-    salesperson_client: Client, english_sale: Sale
-) -> None:
+def test_the_pdf_says_when_it_was_printed_and_numbers_its_pages(salesperson_client: Client, english_sale: Sale) -> None:
     # Given a sale with enough activities to fill more than one page
     for number in range(60):
         activities.create_activity(
-            english_sale.owner, activity_type_id=english_sale.activities.first().activity_type_id,  # type: ignore[union-attr]
-            title=f"Visit number {number}", start=dt.datetime(2030, 4, 1, 8, 0, tzinfo=dt.UTC), sale_id=english_sale.pk,
+            english_sale.owner,
+            activity_type_id=english_sale.activities.first().activity_type_id,  # type: ignore[union-attr]
+            title=f"Visit number {number}",
+            start=dt.datetime(2030, 4, 1, 8, 0, tzinfo=dt.UTC),
+            sale_id=english_sale.pk,
         )
     # When it is downloaded as a PDF
     response = salesperson_client.get(pdf_url(english_sale))
@@ -263,15 +280,14 @@ def test_the_pdf_says_when_it_was_printed_and_numbers_its_pages(
     assert "Visit number 59" in text
 
 
-def test_the_pdf_speaks_the_readers_language(
-    admin_user: User, make_user: Any
-) -> None:
+def test_the_pdf_speaks_the_readers_language(admin_user: User, make_user: Any) -> None:
     # Given the Dutch starter guides and a sale on them, and a Dutch and an English reader
     load_starter_guides("nl")
     dutch = make_user("dutch", "salesperson", language="nl", first_name="Daan", last_name="de Vries")
     english = make_user("english", "salesperson", language="en")
-    sale = build_sale(dutch, sale_type_name="Verkoop aan nieuwe klant", first_stage="Kwalificatie",
-                      second_stage="Behoefteanalyse")
+    sale = build_sale(
+        dutch, sale_type_name="Verkoop aan nieuwe klant", first_stage="Kwalificatie", second_stage="Behoefteanalyse"
+    )
     # When each downloads the PDF
     in_dutch = pdf_text(client_for(dutch).get(pdf_url(sale)))
     in_english = pdf_text(client_for(english).get(pdf_url(sale)))
@@ -287,9 +303,7 @@ def test_the_pdf_speaks_the_readers_language(
     assert "€2,621.00" in in_english and "bedrag" not in in_english.casefold()
 
 
-def test_times_are_shown_in_the_readers_own_time_zone(
-    english_sale: Sale, make_user: Any
-) -> None:
+def test_times_are_shown_in_the_readers_own_time_zone(english_sale: Sale, make_user: Any) -> None:
     # Given a reader in New York (the activity is at 09:00 UTC, 5 a.m. there in March 2030)
     reader = make_user("newyorker", "salesperson", time_zone="America/New_York")
     client = client_for(reader)
@@ -315,16 +329,24 @@ def test_the_print_view_costs_the_same_queries_with_few_or_many_activities_and_c
     # When it gets twenty more activities (some completed), twenty stage changes and more lines
     call_type = english_sale.activities.first().activity_type_id  # type: ignore[union-attr]
     for number in range(20):
-        made = activities.create_activity(salesperson_user, activity_type_id=call_type, title=f"Call {number}",
-                                          start=dt.datetime(2030, 5, 1, 9, 0, tzinfo=dt.UTC), sale_id=english_sale.pk)
+        made = activities.create_activity(
+            salesperson_user,
+            activity_type_id=call_type,
+            title=f"Call {number}",
+            start=dt.datetime(2030, 5, 1, 9, 0, tzinfo=dt.UTC),
+            sale_id=english_sale.pk,
+        )
         if number % 2:
             activities.complete_activity(salesperson_user, made.pk)
         target = "Demonstration" if number % 2 == 0 else "Needs analysis"
         sales.move_sale_to_stage(salesperson_user, english_sale.pk, stage(target).pk)
     fresh = Sale.objects.get(pk=english_sale.pk)
-    sale_lines.replace_sale_lines(salesperson_user, fresh.pk, [
-        {"description": f"Item {n}", "quantity": "1", "unit_price": 100} for n in range(10)
-    ], version=fresh.version)
+    sale_lines.replace_sale_lines(
+        salesperson_user,
+        fresh.pk,
+        [{"description": f"Item {n}", "quantity": "1", "unit_price": 100} for n in range(10)],
+        version=fresh.version,
+    )
     # Then the print view reads exactly as many queries as before: the session and the user, the sale, its
     # lines, the guide (five), the activities, the documents and the history
     assert _print_queries(salesperson_client, english_sale) == few

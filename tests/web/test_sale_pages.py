@@ -57,7 +57,10 @@ def world(admin_user: Any) -> dict[str, Any]:
     offer = catalog.create_stage(admin_user, name="Offer", probability=50)
     contract = catalog.create_stage(admin_user, name="Contract", probability=80)
     new_customer = sale_types.create_sale_type(
-        admin_user, name="New customer", duration=30, duration_unit="days",
+        admin_user,
+        name="New customer",
+        duration=30,
+        duration_unit="days",
         stage_ids=[lead.pk, offer.pk, contract.pk],
     )
     existing = sale_types.create_sale_type(admin_user, name="Existing customer", stage_ids=[offer.pk, contract.pk])
@@ -71,8 +74,9 @@ def world(admin_user: Any) -> dict[str, Any]:
         "too_expensive": catalog.create_reason(admin_user, name="Too expensive", kind="lost"),
         "budget": catalog.create_reason(admin_user, name="Budget next year", kind="stalled"),
         "rival": catalog.create_named_item(admin_user, Competitor, name="Rival Ltd"),
-        "call": catalog.create_activity_type(admin_user, name="Phone call (out)", kind="call",
-                                             default_duration_minutes=15),
+        "call": catalog.create_activity_type(
+            admin_user, name="Phone call (out)", kind="call", default_duration_minutes=15
+        ),
         "acme": Company.objects.create(name="Acme"),
     }
 
@@ -91,10 +95,18 @@ def test_creating_a_sale_opens_its_card_in_the_first_stage_with_that_stages_prob
     # Given the new-sale form
     assert salesperson_client.get(reverse("sales:new")).status_code == 200
     # When a salesperson creates a sale of type "New customer" for Acme
-    response = salesperson_client.post(reverse("sales:new"), {
-        "title": "Acme website", "sale_type": world["new_customer"].pk, "company": world["acme"].pk,
-        "amount": "1250.50", "currency": "EUR", "expected_date": "", "description": "",
-    })
+    response = salesperson_client.post(
+        reverse("sales:new"),
+        {
+            "title": "Acme website",
+            "sale_type": world["new_customer"].pk,
+            "company": world["acme"].pk,
+            "amount": "1250.50",
+            "currency": "EUR",
+            "expected_date": "",
+            "description": "",
+        },
+    )
     # Then the card opens, in stage Lead with its 10%, owned by the salesperson
     sale = Sale.objects.get(title="Acme website")
     assert response.status_code == 302
@@ -113,8 +125,10 @@ def test_an_amount_is_read_in_the_users_language(make_user: Any, world: dict[str
     # Given a Dutch-speaking salesperson
     dutch = client_for(make_user("jan", "salesperson", language="nl"))
     # When they type 1.250,50 as the amount
-    dutch.post(reverse("sales:new"), {"title": "Dutch deal", "sale_type": world["new_customer"].pk,
-                                      "amount": "1.250,50", "currency": "eur"})
+    dutch.post(
+        reverse("sales:new"),
+        {"title": "Dutch deal", "sale_type": world["new_customer"].pk, "amount": "1.250,50", "currency": "eur"},
+    )
     # Then it is stored as 125050 cents in euros, and shown the Dutch way
     sale = Sale.objects.get(title="Dutch deal")
     assert (sale.amount, sale.currency) == (125050, "EUR")
@@ -124,18 +138,36 @@ def test_an_amount_is_read_in_the_users_language(make_user: Any, world: dict[str
 def test_a_sale_without_title_or_with_a_bad_amount_shows_the_messages_next_to_the_fields(
     salesperson_client: Client, world: dict[str, Any]
 ) -> None:
-    response = salesperson_client.post(reverse("sales:new"), {
-        "title": " ", "sale_type": world["new_customer"].pk, "amount": "12,50,3", "currency": "EUR",
-    })
+    response = salesperson_client.post(
+        reverse("sales:new"),
+        {
+            "title": " ",
+            "sale_type": world["new_customer"].pk,
+            "amount": "12,50,3",
+            "currency": "EUR",
+        },
+    )
     assert response.status_code == 422
     assert field_error(response, "id_amount") == "Enter an amount such as 1250,50 or 1250.50."
-    response = salesperson_client.post(reverse("sales:new"), {
-        "title": "Fine", "sale_type": world["new_customer"].pk, "amount": "10.999", "currency": "EUR",
-    })
+    response = salesperson_client.post(
+        reverse("sales:new"),
+        {
+            "title": "Fine",
+            "sale_type": world["new_customer"].pk,
+            "amount": "10.999",
+            "currency": "EUR",
+        },
+    )
     assert field_error(response, "id_amount") == "Use at most two decimals."
-    response = salesperson_client.post(reverse("sales:new"), {
-        "title": " ", "sale_type": world["new_customer"].pk, "amount": "10.99", "currency": "EURO",
-    })
+    response = salesperson_client.post(
+        reverse("sales:new"),
+        {
+            "title": " ",
+            "sale_type": world["new_customer"].pk,
+            "amount": "10.99",
+            "currency": "EURO",
+        },
+    )
     assert field_error(response, "id_title") == "A title is required."
     assert field_error(response, "id_currency") == "Use a three-letter ISO 4217 code, such as EUR."
     response = salesperson_client.post(reverse("sales:new"), {"title": "No type", "amount": "-5"})
@@ -148,9 +180,16 @@ def test_a_company_or_contact_id_no_database_holds_is_refused_next_to_the_field(
     salesperson_client: Client, world: dict[str, Any]
 ) -> None:
     huge = "9" * 30
-    response = salesperson_client.post(reverse("sales:new"), {
-        "title": "Fine", "sale_type": world["new_customer"].pk, "company": huge, "contact": huge, "currency": "EUR",
-    })
+    response = salesperson_client.post(
+        reverse("sales:new"),
+        {
+            "title": "Fine",
+            "sale_type": world["new_customer"].pk,
+            "company": huge,
+            "contact": huge,
+            "currency": "EUR",
+        },
+    )
     assert response.status_code == 422
     assert field_error(response, "id_company") and field_error(response, "id_contact")
     assert not Sale.objects.exists()
@@ -160,11 +199,19 @@ def test_a_salesperson_cannot_create_a_sale_for_someone_else_but_a_manager_can(
     salesperson_client: Client, manager_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:
     # A salesperson's owner field is fixed to themselves: a posted owner is ignored.
-    salesperson_client.post(reverse("sales:new"), {"title": "Mine", "sale_type": world["new_customer"].pk,
-                                                   "owner": 999})
+    salesperson_client.post(
+        reverse("sales:new"), {"title": "Mine", "sale_type": world["new_customer"].pk, "owner": 999}
+    )
     assert Sale.objects.get(title="Mine").owner == salesperson_user
-    manager_client.post(reverse("sales:new"), {"title": "Handed over", "sale_type": world["new_customer"].pk,
-                                               "owner": salesperson_user.pk, "currency": "EUR"})
+    manager_client.post(
+        reverse("sales:new"),
+        {
+            "title": "Handed over",
+            "sale_type": world["new_customer"].pk,
+            "owner": salesperson_user.pk,
+            "currency": "EUR",
+        },
+    )
     assert Sale.objects.get(title="Handed over").owner == salesperson_user
 
 
@@ -218,8 +265,13 @@ def test_the_list_shows_amount_stage_probability_owner_and_an_overdue_next_activ
     salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:
     sale = make_sale(salesperson_user, world, "Late one", amount=99_900, currency="USD")
-    activities.create_activity(salesperson_user, activity_type_id=world["call"].pk, title="Call back",
-                               start=timezone.now() - dt.timedelta(days=2), sale_id=sale.pk)
+    activities.create_activity(
+        salesperson_user,
+        activity_type_id=world["call"].pk,
+        title="Call back",
+        start=timezone.now() - dt.timedelta(days=2),
+        sale_id=sale.pk,
+    )
     html = salesperson_client.get(reverse("sales:list")).content.decode()
     row = re.search(r"<tr>\s*<th scope=\"row\"><a[^>]*>Late one.*?</tr>", html, flags=re.S).group(0)
     assert "US$999.00" in row
@@ -295,8 +347,9 @@ def test_the_card_header_shows_both_probabilities_and_the_policy(
     assert "Probability policy: Follow the stage" in page
     # Resetting from the header brings back the stage's probability
     sale.refresh_from_db()
-    response = salesperson_client.post(reverse("sales:reset_probability", args=[sale.pk]),
-                                       {"version": sale.version}, follow=True)
+    response = salesperson_client.post(
+        reverse("sales:reset_probability", args=[sale.pk]), {"version": sale.version}, follow=True
+    )
     assert "The probability follows the stage again: 10%." in text_of(response)
     assert Sale.objects.get(pk=sale.pk).probability == 10
 
@@ -306,11 +359,18 @@ def test_the_card_header_shows_both_probabilities_and_the_policy(
 
 def edit_data(sale: Sale, **changes: Any) -> dict[str, Any]:
     data = {
-        "title": sale.title, "sale_type": sale.sale_type_id, "stage": sale.stage_id or "",
-        "probability": sale.probability, "company": sale.company_id or "", "contact": sale.contact_id or "",
-        "owner": sale.owner_id, "amount": f"{sale.amount / 100:.2f}", "currency": sale.currency,
+        "title": sale.title,
+        "sale_type": sale.sale_type_id,
+        "stage": sale.stage_id or "",
+        "probability": sale.probability,
+        "company": sale.company_id or "",
+        "contact": sale.contact_id or "",
+        "owner": sale.owner_id,
+        "amount": f"{sale.amount / 100:.2f}",
+        "currency": sale.currency,
         "expected_date": sale.expected_date.isoformat() if sale.expected_date else "",
-        "description": sale.description, "version": sale.version,
+        "description": sale.description,
+        "version": sale.version,
     }
     data.update(changes)
     return data
@@ -355,8 +415,7 @@ def test_changing_the_stage_in_the_form_moves_the_sale_and_sets_the_stages_proba
     salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:
     sale = make_sale(salesperson_user, world)
-    response = salesperson_client.post(reverse("sales:edit", args=[sale.pk]),
-                                       edit_data(sale, stage=world["offer"].pk))
+    response = salesperson_client.post(reverse("sales:edit", args=[sale.pk]), edit_data(sale, stage=world["offer"].pk))
     assert response.status_code == 302
     sale.refresh_from_db()
     assert (sale.stage_id, sale.probability) == (world["offer"].pk, 50)
@@ -370,8 +429,7 @@ def test_changing_the_sale_type_moves_the_sale_to_the_first_stage_of_the_new_typ
     page = text_of(salesperson_client.get(reverse("sales:edit", args=[sale.pk])))
     assert "Changing the sale type moves the sale to the first stage of the new type." in page
     # The stage field still says Lead, which the new type does not use; the type change wins
-    salesperson_client.post(reverse("sales:edit", args=[sale.pk]),
-                            edit_data(sale, sale_type=world["existing"].pk))
+    salesperson_client.post(reverse("sales:edit", args=[sale.pk]), edit_data(sale, sale_type=world["existing"].pk))
     sale.refresh_from_db()
     assert (sale.sale_type_id, sale.stage_id, sale.probability) == (world["existing"].pk, world["offer"].pk, 50)
 
@@ -386,8 +444,9 @@ def test_a_probability_out_of_range_is_refused_next_to_the_field_and_reset_keeps
     sale.refresh_from_db()
     assert (sale.probability, sale.probability_is_manual) == (60, True)
     # The reset button saves the typed title too
-    response = salesperson_client.post(reverse("sales:edit", args=[sale.pk]),
-                                       edit_data(sale, title="Renamed", reset_probability="1"), follow=True)
+    response = salesperson_client.post(
+        reverse("sales:edit", args=[sale.pk]), edit_data(sale, title="Renamed", reset_probability="1"), follow=True
+    )
     assert "The probability follows the stage again: 10%." in text_of(response)
     sale.refresh_from_db()
     assert (sale.title, sale.probability, sale.probability_is_manual) == ("Renamed", 10, False)
@@ -405,18 +464,25 @@ def test_marking_a_sale_sold_sets_probability_100_and_remembers_the_stage(
     assert f'value="{timezone.localdate().isoformat()}"' in form
     assert world["price"].name in form and world["too_expensive"].name not in form
     # A reason of another kind and a bad date are refused next to their fields
-    refused = salesperson_client.post(url, {"version": sale.version, "date": "31-31-2024",
-                                            "reason": world["too_expensive"].pk})
+    refused = salesperson_client.post(
+        url, {"version": sale.version, "date": "31-31-2024", "reason": world["too_expensive"].pk}
+    )
     assert refused.status_code == 422
     assert field_error(refused, "id_date") == "Enter a valid date."
     assert field_error(refused, "id_reason") == "Choose one of the reasons in the list."
-    response = salesperson_client.post(url, {"version": sale.version, "date": "2024-05-01",
-                                             "reason": world["price"].pk, "amount": "120.00"}, follow=True)
+    response = salesperson_client.post(
+        url,
+        {"version": sale.version, "date": "2024-05-01", "reason": world["price"].pk, "amount": "120.00"},
+        follow=True,
+    )
     assert "Sale “Acme website” is marked as sold." in text_of(response)
     sale.refresh_from_db()
     assert (sale.status, sale.probability, sale.amount) == ("sold", 100, 120_00)
-    assert (sale.closed_date, sale.reason, sale.stage_when_closed_id) == (dt.date(2024, 5, 1), world["price"],
-                                                                          world["lead"].pk)
+    assert (sale.closed_date, sale.reason, sale.stage_when_closed_id) == (
+        dt.date(2024, 5, 1),
+        world["price"],
+        world["lead"].pk,
+    )
     assert "Stage when closed: Lead" in text_of(response)
 
 
@@ -424,9 +490,16 @@ def test_marking_a_sale_lost_with_a_competitor(
     salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
 ) -> None:
     sale = make_sale(salesperson_user, world)
-    response = salesperson_client.post(reverse("sales:lost", args=[sale.pk]), {
-        "version": sale.version, "date": "", "reason": world["too_expensive"].pk, "competitor": world["rival"].pk,
-    }, follow=True)
+    response = salesperson_client.post(
+        reverse("sales:lost", args=[sale.pk]),
+        {
+            "version": sale.version,
+            "date": "",
+            "reason": world["too_expensive"].pk,
+            "competitor": world["rival"].pk,
+        },
+        follow=True,
+    )
     page = text_of(response)
     assert "Sale “Acme website” is marked as lost." in page
     assert "Competitor: Rival Ltd" in page and "Reason: Too expensive" in page
@@ -453,8 +526,9 @@ def test_stalling_asks_for_a_future_date_and_then_proposes_a_follow_up_on_it(
         refused = salesperson_client.post(url, {"version": sale.version, "reopen_date": bad})
         assert field_error(refused, "id_reopen_date") == "Choose a re-open date after today.", bad
     reopen_on = timezone.localdate() + dt.timedelta(days=60)
-    response = salesperson_client.post(url, {"version": sale.version, "reopen_date": reopen_on.isoformat(),
-                                             "reason": world["budget"].pk})
+    response = salesperson_client.post(
+        url, {"version": sale.version, "reopen_date": reopen_on.isoformat(), "reason": world["budget"].pk}
+    )
     assert response["Location"] == reverse("sales:stall_followup", args=[sale.pk])
     sale.refresh_from_db()
     assert (sale.status, sale.reopen_date, sale.reason) == ("stalled", reopen_on, world["budget"])
@@ -465,10 +539,18 @@ def test_stalling_asks_for_a_future_date_and_then_proposes_a_follow_up_on_it(
     assert 'value="Re-open: Acme website"' in html
     assert f'value="{reopen_on.isoformat()}"' in html and 'value="09:00"' in html
     assert re.search(rf'<option value="{world["call"].pk}" selected>', html)
-    saved = salesperson_client.post(response["Location"], {
-        "activity_type": world["call"].pk, "title": "Re-open: Acme website", "start_date": reopen_on.isoformat(),
-        "start_time": "09:00", "duration_minutes": "15", "text": "", "owner": salesperson_user.pk,
-    })
+    saved = salesperson_client.post(
+        response["Location"],
+        {
+            "activity_type": world["call"].pk,
+            "title": "Re-open: Acme website",
+            "start_date": reopen_on.isoformat(),
+            "start_time": "09:00",
+            "duration_minutes": "15",
+            "text": "",
+            "owner": salesperson_user.pk,
+        },
+    )
     assert saved["Location"] == reverse("sales:card", args=[sale.pk]) + "?tab=activities"
     activity = Activity.objects.get(sale=sale)
     assert timezone.localtime(activity.start).replace(tzinfo=None) == dt.datetime.combine(reopen_on, dt.time(9))
@@ -526,8 +608,9 @@ def test_the_history_tab_lists_every_change_oldest_first_and_explains_a_removed_
     sale = make_sale(salesperson_user, world)
     sales.move_sale_to_stage(salesperson_user, sale.pk, world["offer"].pk)
     # The administrator takes Offer out of the sale type: the sale moves on to Contract
-    sale_types.update_sale_type(admin_user, world["new_customer"].pk,
-                                stage_ids=[world["lead"].pk, world["contract"].pk])
+    sale_types.update_sale_type(
+        admin_user, world["new_customer"].pk, stage_ids=[world["lead"].pk, world["contract"].pk]
+    )
     page = salesperson_client.get(reverse("sales:card", args=[sale.pk]) + "?tab=history")
     rows = re.findall(r"<tr>(.*?)</tr>", page.content.decode(), flags=re.S)[1:]
     texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
@@ -558,19 +641,24 @@ def _card_queries(client: Client, sale: Sale, tab: str) -> int:
 
 @pytest.mark.parametrize("tab", ["activities", "documents", "history"])
 def test_the_card_costs_the_same_queries_with_few_or_many_activities_and_changes(
-    tab: str, salesperson_client: Client, salesperson_user: Any, world: dict[str, Any],
+    tab: str,
+    salesperson_client: Client,
+    salesperson_user: Any,
+    world: dict[str, Any],
     django_assert_max_num_queries: Any,
 ) -> None:
     # Given a sale with one activity and its creation row
     sale = make_sale(salesperson_user, world, company_id=world["acme"].pk)
     start = timezone.now() + dt.timedelta(days=1)
-    activities.create_activity(salesperson_user, activity_type_id=world["call"].pk, title="First",
-                               start=start, sale_id=sale.pk)
+    activities.create_activity(
+        salesperson_user, activity_type_id=world["call"].pk, title="First", start=start, sale_id=sale.pk
+    )
     few = _card_queries(salesperson_client, sale, tab)
     # When it gets twenty more activities (some completed) and twenty stage changes
     for number in range(20):
-        made = activities.create_activity(salesperson_user, activity_type_id=world["call"].pk,
-                                          title=f"Call {number}", start=start, sale_id=sale.pk)
+        made = activities.create_activity(
+            salesperson_user, activity_type_id=world["call"].pk, title=f"Call {number}", start=start, sale_id=sale.pk
+        )
         if number % 2:
             activities.complete_activity(salesperson_user, made.pk)
         target = world["offer"] if number % 2 == 0 else world["lead"]

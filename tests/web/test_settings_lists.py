@@ -103,9 +103,7 @@ def test_the_settings_page_lists_every_area_including_the_guides(admin_client):
 
 
 def test_only_administrators_see_settings_in_the_top_bar(admin_client, salesperson_client):
-    assert 'href="/settings/">Settings</a>' in page_of(admin_client.get("/")).replace(
-        ' aria-current="page"', ""
-    )
+    assert 'href="/settings/">Settings</a>' in page_of(admin_client.get("/")).replace(' aria-current="page"', "")
     assert "Settings</a>" not in page_of(salesperson_client.get("/"))
 
 
@@ -218,9 +216,7 @@ def test_restoring_a_stage_brings_it_back_and_confirms(admin_client, admin_user,
     assert Stage.objects.get(pk=stages[1].pk).deleted is False
 
 
-def test_restoring_a_stage_whose_name_was_taken_meanwhile_says_why_it_cannot(
-    admin_client, admin_user, stages
-):
+def test_restoring_a_stage_whose_name_was_taken_meanwhile_says_why_it_cannot(admin_client, admin_user, stages):
     catalog_services.delete_stage(admin_user, stages[0].pk)
     catalog_services.create_stage(admin_user, name="Lead", probability=5)
 
@@ -238,9 +234,7 @@ def test_moving_a_stage_down_changes_the_order_and_confirms(admin_client, stages
 
 
 def test_moving_a_stage_up_with_htmx_answers_with_the_list_and_the_message_only(admin_client, stages):
-    response = admin_client.post(
-        f"/settings/stages/{stages[2].pk}/move/", {"direction": "up"}, HTTP_HX_REQUEST="true"
-    )
+    response = admin_client.post(f"/settings/stages/{stages[2].pk}/move/", {"direction": "up"}, HTTP_HX_REQUEST="true")
 
     page = page_of(response)
     assert "<html" not in page

@@ -118,9 +118,7 @@ def update_activity(request: HttpRequest, id: PathId, payload: ActivityPatch) ->
     return load_activity(id)
 
 
-@router.delete(
-    "/activities/{int:id}", response=responses({204: None}, *WRITE, 404), summary="Delete an activity"
-)
+@router.delete("/activities/{int:id}", response=responses({204: None}, *WRITE, 404), summary="Delete an activity")
 def delete_activity(request: HttpRequest, id: PathId) -> tuple[int, None]:
     service.delete_activity(actor(request), id)
     return 204, None

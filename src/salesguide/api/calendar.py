@@ -28,9 +28,7 @@ _SECRET = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def _ics_operation(description: str) -> dict[str, Any]:
     return {
-        "responses": {
-            200: {"description": description, "content": {"text/calendar": {"schema": {"type": "string"}}}}
-        }
+        "responses": {200: {"description": description, "content": {"text/calendar": {"schema": {"type": "string"}}}}}
     }
 
 

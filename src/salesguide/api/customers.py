@@ -92,8 +92,9 @@ def create_company(request: HttpRequest, payload: CompanyIn) -> tuple[int, dict[
     return 201, company_out(customers.create_company(actor(request), **payload.model_dump()))
 
 
-@router.get("/companies/{int:id}", response=responses({200: CompanyOut}, *READ, 404), tags=COMPANIES,
-            summary="One company")
+@router.get(
+    "/companies/{int:id}", response=responses({200: CompanyOut}, *READ, 404), tags=COMPANIES, summary="One company"
+)
 def get_company(request: HttpRequest, id: PathId) -> dict[str, Any]:
     return company_out(lists.get_item(Company, id))
 
@@ -154,8 +155,9 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[
     return 201, contact_out(_contact(contact.pk))
 
 
-@router.get("/contacts/{int:id}", response=responses({200: ContactOut}, *READ, 404), tags=CONTACTS,
-            summary="One contact")
+@router.get(
+    "/contacts/{int:id}", response=responses({200: ContactOut}, *READ, 404), tags=CONTACTS, summary="One contact"
+)
 def get_contact(request: HttpRequest, id: PathId) -> dict[str, Any]:
     return contact_out(_contact(id))
 

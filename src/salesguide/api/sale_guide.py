@@ -56,8 +56,13 @@ def guide_out(guide: SaleGuide) -> dict[str, Any]:
                         "auto_suggest": item.suggestion.auto_suggest,
                         "done": item.done,
                         "activities": [
-                            {"id": a.id, "title": a.title, "start": local(a.start), "completed": a.completed,
-                             "owner_id": a.owner_id}
+                            {
+                                "id": a.id,
+                                "title": a.title,
+                                "start": local(a.start),
+                                "completed": a.completed,
+                                "owner_id": a.owner_id,
+                            }
                             for a in item.activities
                         ],
                     }

@@ -43,13 +43,15 @@ def _number_or_text(value: object) -> object:
 Quantity = Annotated[
     int | float | str,
     BeforeValidator(_number_or_text),
-    WithJsonSchema({
-        "anyOf": [
-            {"type": "number", "exclusiveMinimum": 0, "maximum": 9999999999.99},
-            {"type": "string", "pattern": _QUANTITY_TEXT},
-        ],
-        "description": "More than 0, at most two decimals: a number (2.5) or a string (\"2.50\").",
-    }),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 9999999999.99},
+                {"type": "string", "pattern": _QUANTITY_TEXT},
+            ],
+            "description": 'More than 0, at most two decimals: a number (2.5) or a string ("2.50").',
+        }
+    ),
 ]
 UnitPrice = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_UNIT_PRICE})]
 Description = Annotated[
@@ -74,8 +76,7 @@ class SaleLinesIn(InSchema):
 class SaleLineOut(Schema):
     id: int
     description: str
-    quantity: str = Field(description="A decimal with two decimals, as a string (\"2.50\").",
-                          pattern=_QUANTITY_TEXT)
+    quantity: str = Field(description='A decimal with two decimals, as a string ("2.50").', pattern=_QUANTITY_TEXT)
     unit_price: int = Field(description="In minor units (cents).")
     total: int = Field(description="Quantity × unit price, rounded half up to the cent.")
 
@@ -129,7 +130,7 @@ def sale_lines(request: HttpRequest, id: PathId) -> dict[str, Any]:
     summary="Replace the lines of a sale",
     description=(
         "Send the `version` you read and every line in order: all of them are stored or, when one is wrong, "
-        "none (422 names each problem, e.g. `[\"body\", \"lines\", 2, \"quantity\"]`). With lines the sale's "
+        'none (422 names each problem, e.g. `["body", "lines", 2, "quantity"]`). With lines the sale\'s '
         "amount becomes their total and can no longer be changed by itself (PATCH with another `amount` → 422); "
         "an empty list removes the lines and keeps the amount. A stale `version` → 409; only the owner or a "
         "manager → else 403."

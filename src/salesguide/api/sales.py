@@ -126,8 +126,12 @@ def _proposed_reopen_followup(sale: dict[str, Any], reopen_date: dt.date) -> dic
 )
 def list_sales(request: HttpRequest, params: Query[SaleListParams]) -> dict[str, Any]:
     filters = queries.SaleFilters(
-        sale_type_id=params.sale_type, stage_id=params.stage, status=params.status, owner_id=params.owner,
-        company_id=params.company, q=params.q,
+        sale_type_id=params.sale_type,
+        stage_id=params.stage,
+        status=params.status,
+        owner_id=params.owner,
+        company_id=params.company,
+        q=params.q,
     )
     result = queries.sale_page(filters, limit=params.limit, after=params.after)
     return {"items": [sale_out(sale) for sale in result.items], "next": result.next}
@@ -223,7 +227,11 @@ def close_sale_as_sold(request: HttpRequest, id: PathId, payload: SoldIn | None 
 def close_sale_as_lost(request: HttpRequest, id: PathId, payload: LostIn | None = None) -> dict[str, Any]:
     body = payload or LostIn.model_validate({})
     service.close_sale_as_lost(
-        actor(request), id, date=body.date, reason_id=body.reason_id, competitor_id=body.competitor_id,
+        actor(request),
+        id,
+        date=body.date,
+        reason_id=body.reason_id,
+        competitor_id=body.competitor_id,
         version=body.version,
     )
     return load_sale(id)

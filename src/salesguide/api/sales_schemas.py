@@ -222,8 +222,9 @@ class StalledOut(Schema):
 
 class HistoryRowOut(Schema):
     id: int
-    kind: str = Field(description="created, stage, probability, sold, lost, stalled, reopened, sale_type or "
-                                  "stage_removed.")
+    kind: str = Field(
+        description="created, stage, probability, sold, lost, stalled, reopened, sale_type or stage_removed."
+    )
     from_stage_id: int | None
     from_stage_name: str | None
     to_stage_id: int | None

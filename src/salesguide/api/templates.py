@@ -184,8 +184,11 @@ def list_templates(request: HttpRequest, params: Query[TemplateListParams]) -> d
 def list_merge_fields(request: HttpRequest) -> list[dict[str, Any]]:
     context = example_context(translation.get_language() or settings.LANGUAGE_CODE)
     return [
-        {"name": field.name, "description": gettext(field.description),
-         "example": _example_text(example_value(field.name, context))}
+        {
+            "name": field.name,
+            "description": gettext(field.description),
+            "example": _example_text(example_value(field.name, context)),
+        }
         for field in MERGE_FIELDS
     ]
 

@@ -36,8 +36,7 @@ class CreateUserCommand(BaseCommand):
                 password=options["password"],
             )
         self.stdout.write(
-            _("Created the user “%(name)s” (%(role)s).")
-            % {"name": user.username, "role": user.get_role_display()}
+            _("Created the user “%(name)s” (%(role)s).") % {"name": user.username, "role": user.get_role_display()}
         )
         if options["password"] is None:
             self.stdout.write(_("Password: %(password)s") % {"password": password})
@@ -72,9 +71,7 @@ class EnsureAdminCommand(BaseCommand):
             self.stdout.write(_("An administrator already exists."))
             return
         with domain_errors_as_command_errors():
-            user, password = create_user_unchecked(
-                username="admin", role=Role.ADMIN, language=_default_language()
-            )
+            user, password = create_user_unchecked(username="admin", role=Role.ADMIN, language=_default_language())
         self.stdout.write(_("Created an administrator. Note the password: it is shown only this once."))
         self.stdout.write(_("User name: %(name)s") % {"name": user.username})
         self.stdout.write(_("Password: %(password)s") % {"password": password})

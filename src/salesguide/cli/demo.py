@@ -14,14 +14,11 @@ from salesguide.services.starter import LANGUAGES, default_language, load_starte
 
 class DemoCommand(BaseCommand):
     help = (
-        "Load the starter guides with their lists and templates, and the demo data. Running it again changes "
-        "nothing."
+        "Load the starter guides with their lists and templates, and the demo data. Running it again changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--language", choices=LANGUAGES, default=None, help="Default: the installation's language."
-        )
+        parser.add_argument("--language", choices=LANGUAGES, default=None, help="Default: the installation's language.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         language = options["language"] or default_language()

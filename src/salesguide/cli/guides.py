@@ -44,9 +44,7 @@ class GuideCommand(BaseCommand):
             raise CommandError(
                 _("Cannot write %(file)s: %(reason)s") % {"file": output, "reason": error.strerror}
             ) from None
-        self.stdout.write(
-            _("Exported the guide of “%(name)s” to %(file)s.") % {"name": sale_type.name, "file": output}
-        )
+        self.stdout.write(_("Exported the guide of “%(name)s” to %(file)s.") % {"name": sale_type.name, "file": output})
 
     def load(self, file: str) -> None:
         try:
@@ -73,6 +71,5 @@ class GuideCommand(BaseCommand):
         except DomainError as error:
             raise CommandError(one_line(error)) from None
         self.stdout.write(
-            _("Imported the guide “%(name)s” (sale type %(id)d).")
-            % {"name": sale_type.name, "id": sale_type.pk}
+            _("Imported the guide “%(name)s” (sale type %(id)d).") % {"name": sale_type.name, "id": sale_type.pk}
         )

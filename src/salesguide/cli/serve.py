@@ -16,8 +16,16 @@ WORKERS = 2
 def gunicorn_argv(host: str, port: int) -> list[str]:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     return [
-        sys.executable, "-m", "gunicorn", "salesguide.wsgi:application",
-        "--bind", bind, "--workers", str(WORKERS), "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "salesguide.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(WORKERS),
+        "--access-logfile",
+        "-",
     ]
 
 

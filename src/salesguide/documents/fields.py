@@ -32,10 +32,13 @@ MERGE_FIELDS: tuple[MergeField, ...] = (
     MergeField("sale.currency", gettext_noop("The currency code (ISO 4217).")),
     MergeField("sale.expected_date", gettext_noop("The expected closing date, written out.")),
     MergeField("sale.closed_date", gettext_noop("The date the sale was sold or lost (empty while open).")),
-    MergeField("sale.lines", gettext_noop(
-        "The sale's lines, for a table: each has number, description, quantity, unit_price and total. "
-        "Empty when the sale has no lines; test it with {% if sale.lines %}."
-    )),
+    MergeField(
+        "sale.lines",
+        gettext_noop(
+            "The sale's lines, for a table: each has number, description, quantity, unit_price and total. "
+            "Empty when the sale has no lines; test it with {% if sale.lines %}."
+        ),
+    ),
     MergeField("sale.lines_total", gettext_noop("The total of the lines (empty when there are none).")),
     MergeField("company.name", gettext_noop("The customer's company name.")),
     MergeField("company.address", gettext_noop("Street and number of the company.")),
@@ -64,42 +67,78 @@ EXAMPLE_TODAY = dt.date(2026, 3, 2)
 
 _EXAMPLES: dict[str, SaleFacts] = {
     "nl": SaleFacts(
-        number=1042, title="Kassasysteem voor 3 filialen", description="Vervanging van de kassa's in Utrecht.",
-        sale_type="Verkoop aan nieuwe klant", stage="Offerte", stage_probability=40, probability=50,
-        amount=1_254_050, currency="EUR", status="Open", expected_date=dt.date(2026, 4, 30),
+        number=1042,
+        title="Kassasysteem voor 3 filialen",
+        description="Vervanging van de kassa's in Utrecht.",
+        sale_type="Verkoop aan nieuwe klant",
+        stage="Offerte",
+        stage_probability=40,
+        probability=50,
+        amount=1_254_050,
+        currency="EUR",
+        status="Open",
+        expected_date=dt.date(2026, 4, 30),
         lines=(
             LineFacts("Kassasysteem Compact, incl. installatie", Decimal("3"), 349_900),
             LineFacts("Training personeel (dagdeel)", Decimal("2.5"), 48_500),
             LineFacts("Servicecontract eerste jaar", Decimal("1"), 83_100),
         ),
         company=PartyFacts(
-            name="Bakkerij Dijkstra & Zn. B.V.", address="Oudegracht 112", postal_code="3511 AX", city="Utrecht",
-            country="Nederland", phone="030 231 45 67", email="info@bakkerijdijkstra.example",
-            website="bakkerijdijkstra.example", registration_number="30123456",
+            name="Bakkerij Dijkstra & Zn. B.V.",
+            address="Oudegracht 112",
+            postal_code="3511 AX",
+            city="Utrecht",
+            country="Nederland",
+            phone="030 231 45 67",
+            email="info@bakkerijdijkstra.example",
+            website="bakkerijdijkstra.example",
+            registration_number="30123456",
         ),
         contact=PartyFacts(
-            name="Anouk van den Berg", first_name="Anouk", last_name="van den Berg", job_title="Bedrijfsleider",
-            email="anouk@bakkerijdijkstra.example", phone="06 12 34 56 78",
+            name="Anouk van den Berg",
+            first_name="Anouk",
+            last_name="van den Berg",
+            job_title="Bedrijfsleider",
+            email="anouk@bakkerijdijkstra.example",
+            phone="06 12 34 56 78",
         ),
         owner=PartyFacts(name="Jeroen Smit", first_name="Jeroen", last_name="Smit", email="jeroen@example.com"),
     ),
     "en": SaleFacts(
-        number=1042, title="Point-of-sale system for 3 shops", description="Replacing the tills in Leeds.",
-        sale_type="Sale to new customer", stage="Quotation", stage_probability=40, probability=50,
-        amount=1_254_050, currency="EUR", status="Open", expected_date=dt.date(2026, 4, 30),
+        number=1042,
+        title="Point-of-sale system for 3 shops",
+        description="Replacing the tills in Leeds.",
+        sale_type="Sale to new customer",
+        stage="Quotation",
+        stage_probability=40,
+        probability=50,
+        amount=1_254_050,
+        currency="EUR",
+        status="Open",
+        expected_date=dt.date(2026, 4, 30),
         lines=(
             LineFacts("Compact till system, installed", Decimal("3"), 349_900),
             LineFacts("Staff training (half day)", Decimal("2.5"), 48_500),
             LineFacts("Service contract, first year", Decimal("1"), 83_100),
         ),
         company=PartyFacts(
-            name="Harper & Sons Bakery Ltd", address="12 Kirkgate", postal_code="LS1 6BY", city="Leeds",
-            country="United Kingdom", phone="0113 496 0123", email="info@harperbakery.example",
-            website="harperbakery.example", registration_number="09876543",
+            name="Harper & Sons Bakery Ltd",
+            address="12 Kirkgate",
+            postal_code="LS1 6BY",
+            city="Leeds",
+            country="United Kingdom",
+            phone="0113 496 0123",
+            email="info@harperbakery.example",
+            website="harperbakery.example",
+            registration_number="09876543",
         ),
         contact=PartyFacts(
-            name="Emma Clarke", first_name="Emma", last_name="Clarke", job_title="Operations manager",
-            email="emma@harperbakery.example", phone="07700 900123",
+            name="Emma Clarke",
+            first_name="Emma",
+            last_name="Clarke",
+            job_title="Operations manager",
+            email="emma@harperbakery.example",
+            phone="07700 900123",
         ),
         owner=PartyFacts(name="Jeroen Smit", first_name="Jeroen", last_name="Smit", email="jeroen@example.com"),
     ),
@@ -114,7 +153,9 @@ def example_context(language: str, *, subject: str = "", our_reference: str = ""
     """The merge context of the example sale; subject and reference default to examples too."""
     nl = (language or "")[:2] == "nl"
     return merge_context(
-        example_facts(language), language=language, today=EXAMPLE_TODAY,
+        example_facts(language),
+        language=language,
+        today=EXAMPLE_TODAY,
         subject=subject or ("Offerte kassasysteem" if nl else "Quotation till system"),
         our_reference=our_reference or "JS/2026/1042",
     )

@@ -89,9 +89,17 @@ class SaleFacts:
 def _party(party: PartyFacts | None) -> dict[str, str]:
     party = party or PartyFacts()
     return {
-        "name": party.name, "first_name": party.first_name, "last_name": party.last_name,
-        "job_title": party.job_title, "email": party.email, "phone": party.phone, "address": party.address,
-        "postal_code": party.postal_code, "city": party.city, "country": party.country, "website": party.website,
+        "name": party.name,
+        "first_name": party.first_name,
+        "last_name": party.last_name,
+        "job_title": party.job_title,
+        "email": party.email,
+        "phone": party.phone,
+        "address": party.address,
+        "postal_code": party.postal_code,
+        "city": party.city,
+        "country": party.country,
+        "website": party.website,
         "registration_number": party.registration_number,
     }
 
@@ -123,7 +131,8 @@ def merge_context(
             "stage": facts.stage,
             "stage_probability": (
                 format_percent(facts.stage_probability / 100, locale=locale)
-                if facts.stage_probability is not None else ""
+                if facts.stage_probability is not None
+                else ""
             ),
             "probability": format_percent(facts.probability / 100, locale=locale),
             "amount": money(facts.amount),

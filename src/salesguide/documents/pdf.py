@@ -37,7 +37,7 @@ class StaticFilesOnly(URLFetcher):  # type: ignore[misc]
         if not url.startswith(self.prefix):
             raise FetchRefused(url)
         parts = urlsplit(url)
-        relative = unquote(parts.path)[len(urlsplit(self.prefix).path):]
+        relative = unquote(parts.path)[len(urlsplit(self.prefix).path) :]
         for root in self.static_dirs:
             candidate = (root / relative).resolve()
             # resolve() follows "..", so a path that climbs out of the directory is caught here.

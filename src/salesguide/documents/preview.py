@@ -40,6 +40,5 @@ def email_preview(body: str, *, html: bool) -> PreviewPage:
 
 def _page(body: str) -> str:
     return (
-        '<!doctype html><html><head><meta charset="utf-8">'
-        f"<style>{PAGE_STYLE}</style></head><body>{body}</body></html>"
+        f'<!doctype html><html><head><meta charset="utf-8"><style>{PAGE_STYLE}</style></head><body>{body}</body></html>'
     )

@@ -87,8 +87,9 @@ def _docx_place(template: DocxTemplate, error: Exception) -> str:
     if not lineno or part is None:
         return ""
     try:
-        source = template.patch_xml(template.get_part_xml(part) if part is not template.docx._part
-                                    else template.get_xml())
+        source = template.patch_xml(
+            template.get_part_xml(part) if part is not template.docx._part else template.get_xml()
+        )
     except Exception:
         return ""
     lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", source).splitlines()
@@ -99,10 +100,12 @@ def _fault_in_docx(template: DocxTemplate, error: Exception) -> TemplateFault:
     what = _what(error)
     place = _docx_place(template, error)
     if place:
-        return TemplateFault(Message(
-            gettext_noop("The template cannot be filled in near “%(place)s”: %(problem)s."),
-            {"place": place, "problem": what},
-        ))
+        return TemplateFault(
+            Message(
+                gettext_noop("The template cannot be filled in near “%(place)s”: %(problem)s."),
+                {"place": place, "problem": what},
+            )
+        )
     return TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."), {"problem": what}))
 
 
@@ -110,10 +113,12 @@ def _fault_in_text(error: Exception) -> TemplateFault:
     lineno = _template_line(error)
     what = _what(error)
     if lineno:
-        return TemplateFault(Message(
-            gettext_noop("The template cannot be filled in on line %(line)d: %(problem)s."),
-            {"line": lineno, "problem": what},
-        ))
+        return TemplateFault(
+            Message(
+                gettext_noop("The template cannot be filled in on line %(line)d: %(problem)s."),
+                {"line": lineno, "problem": what},
+            )
+        )
     return TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."), {"problem": what}))
 
 
@@ -135,14 +140,22 @@ def render_docx(content: bytes, context: Mapping[str, Any], *, strict: bool = Fa
     except zipfile.BadZipFile as error:  # docxtpl opens the file only when it renders
         raise TemplateFault(Message(gettext_noop("This is not a valid Word document (.docx)."))) from error
     except KeyError as error:
-        raise TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."),
-                                    {"problem": str(error) or type(error).__name__})) from error
+        raise TemplateFault(
+            Message(
+                gettext_noop("The template cannot be filled in: %(problem)s."),
+                {"problem": str(error) or type(error).__name__},
+            )
+        ) from error
     except Exception as error:  # lxml: the filled-in XML is no longer a valid Word document
         if type(error).__module__.startswith("lxml"):
-            raise TemplateFault(Message(gettext_noop(
-                "The template does not give a valid Word document: a merge field or tag probably splits a "
-                "table or paragraph. Retype the tags in one go, without formatting changes inside them."
-            ))) from error
+            raise TemplateFault(
+                Message(
+                    gettext_noop(
+                        "The template does not give a valid Word document: a merge field or tag probably splits a "
+                        "table or paragraph. Retype the tags in one go, without formatting changes inside them."
+                    )
+                )
+            ) from error
         raise
     if out.tell() > MAX_OUTPUT_BYTES:
         raise TemplateFault(Message(gettext_noop("The filled-in document is too large.")))
@@ -169,8 +182,9 @@ def plain_text_of(html_body: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def email_file(*, subject: str, body: str, html: bool, to_name: str, to_address: str, from_name: str,
-               from_address: str) -> bytes:
+def email_file(
+    *, subject: str, body: str, html: bool, to_name: str, to_address: str, from_name: str, from_address: str
+) -> bytes:
     """An unsent e-mail (``.eml``): mail programs open it as a draft to check and send."""
     message = EmailMessage(policy=SMTP)
     # Header values are one line: a line break in a name or subject would end the header.

@@ -24,8 +24,11 @@ class DocumentSandbox(SandboxedEnvironment):
             raise SecurityError("the power is too large")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
-                if (isinstance(sequence, str | list | tuple) and isinstance(count, int)
-                        and len(sequence) * count > MAX_REPEAT):
+                if (
+                    isinstance(sequence, str | list | tuple)
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_REPEAT
+                ):
                     raise SecurityError("the result is too long")
         return super().call_binop(context, operator, left, right)
 

@@ -82,11 +82,7 @@ def non_negative_problems(value: object, loc: tuple[str | int, ...], maximum: in
     if value is None:
         return []
     if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > maximum:
-        return [
-            FieldProblem(
-                loc, Message(gettext_noop("Enter a whole number from 0 to %(max)d."), {"max": maximum})
-            )
-        ]
+        return [FieldProblem(loc, Message(gettext_noop("Enter a whole number from 0 to %(max)d."), {"max": maximum}))]
     return []
 
 

@@ -371,9 +371,7 @@ def _version_problem(data: Any) -> FieldProblem | None:
         return FieldProblem(
             (FORMAT_KEY,) if isinstance(data, Mapping) else (),
             Message(
-                gettext_noop(
-                    "This is not a guide file: it must be a YAML mapping starting with “%(key)s: %(n)d”."
-                ),
+                gettext_noop("This is not a guide file: it must be a YAML mapping starting with “%(key)s: %(n)d”."),
                 {"key": FORMAT_KEY, "n": FORMAT_VERSION},
             ),
         )
@@ -383,8 +381,7 @@ def _version_problem(data: Any) -> FieldProblem | None:
             (FORMAT_KEY,),
             Message(
                 gettext_noop(
-                    "This file has guide format version %(version)s; this installation reads version "
-                    "%(supported)d."
+                    "This file has guide format version %(version)s; this installation reads version %(supported)d."
                 ),
                 {"version": version, "supported": FORMAT_VERSION},
             ),
@@ -407,12 +404,8 @@ def inspect_guide_file(data: Any) -> tuple[GuideFile | None, list[FieldProblem]]
     guide = GuideFile(
         sale_type=_read_sale_type(top),
         stages=tuple(_read_stage(s) for s in top.sections("stages", STAGE_KEYS)),
-        activity_types=tuple(
-            _read_activity_type(s) for s in top.sections("activity_types", ACTIVITY_TYPE_KEYS)
-        ),
-        document_templates=tuple(
-            _read_template(s) for s in top.sections("document_templates", TEMPLATE_KEYS)
-        ),
+        activity_types=tuple(_read_activity_type(s) for s in top.sections("activity_types", ACTIVITY_TYPE_KEYS)),
+        document_templates=tuple(_read_template(s) for s in top.sections("document_templates", TEMPLATE_KEYS)),
     )
     return guide, list(problems)
 

@@ -164,9 +164,7 @@ def plan_import(guide: GuideFile, existing: Installation) -> ImportPlan:
                 problems.append(
                     _problem(
                         ("stages", index, "followups", number, "activity_type"),
-                        gettext_noop(
-                            "The activity type “%(name)s” is neither in this file nor in this installation."
-                        ),
+                        gettext_noop("The activity type “%(name)s” is neither in this file nor in this installation."),
                         name=followup.activity_type,
                     )
                 )
@@ -178,8 +176,7 @@ def plan_import(guide: GuideFile, existing: Installation) -> ImportPlan:
                     _problem(
                         ("stages", index, "documents", number, "template"),
                         gettext_noop(
-                            "The document template “%(name)s” is neither in this file nor in this "
-                            "installation."
+                            "The document template “%(name)s” is neither in this file nor in this installation."
                         ),
                         name=document.template,
                     )

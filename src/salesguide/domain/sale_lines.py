@@ -65,15 +65,19 @@ def _line_problems(index: int, raw: object) -> tuple[SaleLine | None, list[Field
         return FieldProblem(("lines", index, field), Message(text, params or {}))
 
     if not isinstance(raw, dict):
-        return None, [FieldProblem(("lines", index), Message(gettext_noop("Each line needs a description, a "
-                                                                          "quantity and a unit price.")))]
+        return None, [
+            FieldProblem(
+                ("lines", index), Message(gettext_noop("Each line needs a description, a quantity and a unit price."))
+            )
+        ]
     problems: list[FieldProblem] = []
     description = raw.get("description")
     if not isinstance(description, str) or not description.strip():
         problems.append(problem("description", gettext_noop("Describe what this line offers.")))
     elif len(description.strip()) > DESCRIPTION_MAX_LENGTH:
-        problems.append(problem("description", gettext_noop("At most %(max)d characters."),
-                                {"max": DESCRIPTION_MAX_LENGTH}))
+        problems.append(
+            problem("description", gettext_noop("At most %(max)d characters."), {"max": DESCRIPTION_MAX_LENGTH})
+        )
     quantity = _quantity(raw.get("quantity"))
     if quantity is None:
         problems.append(problem("quantity", gettext_noop("Enter a quantity such as 1, 2.5 or 12.75.")))
@@ -103,8 +107,11 @@ def validated_lines(raw_lines: Sequence[object]) -> tuple[list[SaleLine], list[F
     ``unit_price`` (whole minor units). The lines come back only when there are no problems at all.
     """
     if len(raw_lines) > MAX_LINES:
-        return [], [FieldProblem(("lines",), Message(gettext_noop("A sale can have at most %(max)d lines."),
-                                                     {"max": MAX_LINES}))]
+        return [], [
+            FieldProblem(
+                ("lines",), Message(gettext_noop("A sale can have at most %(max)d lines."), {"max": MAX_LINES})
+            )
+        ]
     lines: list[SaleLine] = []
     problems: list[FieldProblem] = []
     for index, raw in enumerate(raw_lines):
@@ -113,6 +120,10 @@ def validated_lines(raw_lines: Sequence[object]) -> tuple[list[SaleLine], list[F
         if line is not None:
             lines.append(line)
     if not problems and lines_total(lines) > MAX_AMOUNT:
-        problems.append(FieldProblem(("lines",), Message(gettext_noop("Together these lines come to more than "
-                                                                      "the largest amount a sale can have."))))
+        problems.append(
+            FieldProblem(
+                ("lines",),
+                Message(gettext_noop("Together these lines come to more than the largest amount a sale can have.")),
+            )
+        )
     return (lines if not problems else []), problems

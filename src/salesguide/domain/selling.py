@@ -121,9 +121,7 @@ def add_duration(today: dt.date, duration: int, unit: DurationUnit | str) -> dt.
 # --- moving and probability ----------------------------------------------------------------------------------
 
 
-def _probability_on_entering(
-    state: SaleState, stage: StageInfo, policy: ProbabilityPolicy | str
-) -> tuple[int, bool]:
+def _probability_on_entering(state: SaleState, stage: StageInfo, policy: ProbabilityPolicy | str) -> tuple[int, bool]:
     # Follow the stage: every move resets it. Keep manual: a value the user set survives moves until reset.
     if ProbabilityPolicy(policy) == ProbabilityPolicy.KEEP_MANUAL and state.probability_is_manual:
         return state.probability, True
@@ -173,8 +171,9 @@ def reset_probability(state: SaleState, stages: Sequence[StageInfo]) -> Outcome:
     after = replace(state, probability=stage.probability, probability_is_manual=False)
     if after == state:
         return Outcome(state, None)
-    return Outcome(after, _change(ChangeKind.PROBABILITY, state, after) if after.probability != state.probability
-                   else None)
+    return Outcome(
+        after, _change(ChangeKind.PROBABILITY, state, after) if after.probability != state.probability else None
+    )
 
 
 def change_sale_type(state: SaleState, new_stages: Sequence[StageInfo]) -> Outcome:

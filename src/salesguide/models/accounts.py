@@ -18,9 +18,7 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, choices=[("nl", _("Dutch")), ("en", _("English"))], default="nl"
     )
-    confirm_suggested_followups = models.BooleanField(
-        _("confirm creation of suggested follow-up"), default=True
-    )
+    confirm_suggested_followups = models.BooleanField(_("confirm creation of suggested follow-up"), default=True)
     # Blank: the installation's time zone (settings.TIME_ZONE).
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     # The secret in the user's calendar feed URL (SPEC 5); null when the feed is off. Stored as is, because the

@@ -67,9 +67,7 @@ class ProbabilityPolicy(models.TextChoices):
 class SaleType(SoftDeletable):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL
-    )
+    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL)
     duration = models.PositiveIntegerField(_("estimated duration"), default=0)
     duration_unit = models.CharField(
         _("duration unit"), max_length=10, choices=DurationUnit.choices, default=DurationUnit.DAYS
@@ -96,7 +94,7 @@ class SaleType(SoftDeletable):
 
 
 class SaleTypeStage(models.Model):
-    """"This sale type uses this stage at this position". Suggestions hang on this link.
+    """ "This sale type uses this stage at this position". Suggestions hang on this link.
 
     Removing a stage from a type marks the link ``removed`` instead of deleting it, so that adding the stage
     back brings its suggestions back (nothing configured is lost).
@@ -188,9 +186,7 @@ class Reason(SoftDeletable):
         verbose_name_plural = _("reasons")
         ordering = ["kind", "rank", "id"]
         constraints = [
-            models.UniqueConstraint(
-                Lower("name"), "kind", condition=Q(deleted=False), name="reason_unique_live_name"
-            )
+            models.UniqueConstraint(Lower("name"), "kind", condition=Q(deleted=False), name="reason_unique_live_name")
         ]
 
     def __str__(self) -> str:

@@ -35,7 +35,11 @@ class Contact(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), null=True, blank=True, on_delete=models.SET_NULL,
+        Company,
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="contacts",
     )
     title = models.CharField(_("job title"), max_length=100, blank=True)

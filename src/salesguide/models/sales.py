@@ -50,7 +50,11 @@ class Sale(models.Model):
     reopen_date = models.DateField(_("re-open date"), null=True, blank=True)
     completed = models.BooleanField(_("completed"), default=False)
     stage_when_closed = models.ForeignKey(
-        Stage, verbose_name=_("stage when closed"), null=True, blank=True, on_delete=models.PROTECT,
+        Stage,
+        verbose_name=_("stage when closed"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     stage_entered_at = models.DateTimeField(null=True, blank=True)
@@ -109,9 +113,7 @@ class StageChange(models.Model):
     probability_before = models.PositiveSmallIntegerField(null=True, blank=True)
     probability_after = models.PositiveSmallIntegerField()
     at = models.DateTimeField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:

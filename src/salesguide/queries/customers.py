@@ -69,9 +69,7 @@ def contacts(q: str | None = None, company_id: int | None = None) -> models.Quer
     return _matching(queryset, CONTACT_SEARCH_FIELDS, q)
 
 
-def sorted_page(
-    queryset: models.QuerySet, order: Sequence[SortKey], *, limit: int, after: str | None = None
-) -> Page:
+def sorted_page(queryset: models.QuerySet, order: Sequence[SortKey], *, limit: int, after: str | None = None) -> Page:
     """One page of ``queryset`` in ``order`` (ascending; the last key unique), after the cursor ``after``.
 
     Like ``paging.keyset_page`` (and with its cursors), but on expressions such as ``Lower("name")``, which

@@ -102,18 +102,31 @@ def guide_of_sale_type(sale_type: SaleType) -> GuideView:
             expected_days=link.expected_days,
             followups=[
                 FollowupView(
-                    id=f.pk, name=f.name, purpose=f.purpose, activity_type_id=f.activity_type_id,
-                    activity_type_name=f.activity_type.name, activity_kind=f.activity_type.kind,
-                    days_offset=f.days_offset, duration_minutes=f.duration_minutes, text=f.text,
-                    auto_suggest=f.auto_suggest, rank=f.rank,
+                    id=f.pk,
+                    name=f.name,
+                    purpose=f.purpose,
+                    activity_type_id=f.activity_type_id,
+                    activity_type_name=f.activity_type.name,
+                    activity_kind=f.activity_type.kind,
+                    days_offset=f.days_offset,
+                    duration_minutes=f.duration_minutes,
+                    text=f.text,
+                    auto_suggest=f.auto_suggest,
+                    rank=f.rank,
                 )
                 for f in link.followups.all()
             ],
             documents=[
                 DocumentView(
-                    id=d.pk, name=d.name, purpose=d.purpose, template_id=d.template_id,
-                    template_name=d.template.name, template_kind=d.template.kind, subject=d.subject,
-                    our_reference=d.our_reference, rank=d.rank,
+                    id=d.pk,
+                    name=d.name,
+                    purpose=d.purpose,
+                    template_id=d.template_id,
+                    template_name=d.template.name,
+                    template_kind=d.template.kind,
+                    subject=d.subject,
+                    our_reference=d.our_reference,
+                    rank=d.rank,
                 )
                 for d in link.documents.all()
             ],

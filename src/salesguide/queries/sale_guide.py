@@ -88,8 +88,7 @@ def sale_guide(sale: Sale) -> SaleGuide:
         .values("id", "title", "start", "completed_at", "owner_id", "suggested_followup_id")
     ):
         activities.setdefault(row["suggested_followup_id"], []).append(
-            CreatedActivityView(row["id"], row["title"], row["start"], row["completed_at"] is not None,
-                                row["owner_id"])
+            CreatedActivityView(row["id"], row["title"], row["start"], row["completed_at"] is not None, row["owner_id"])
         )
     documents: dict[int, list[CreatedDocumentView]] = {}
     for doc in (
@@ -124,13 +123,23 @@ def sale_guide(sale: Sale) -> SaleGuide:
         done, total = progress.stage_progress(on_guide, plan)
         stages.append(
             StageOnSale(
-                stage_id=stage.stage_id, name=stage.name, probability=stage.probability,
-                description=stage.description, state=states[stage.stage_id], done=done, total=total,
+                stage_id=stage.stage_id,
+                name=stage.name,
+                probability=stage.probability,
+                description=stage.description,
+                state=states[stage.stage_id],
+                done=done,
+                total=total,
                 followups=[FollowupOnSale(f, activities.get(f.id, [])) for f in stage.followups],
                 documents=[DocumentOnSale(d, documents.get(d.id, [])) for d in stage.documents],
             )
         )
     return SaleGuide(
-        sale_id=sale.pk, has_guide=guide.active, auto_advance=guide.auto_advance,
-        current_stage_id=sale.stage_id, stages=stages, on_guide=on_guide, guide=guide,
+        sale_id=sale.pk,
+        has_guide=guide.active,
+        auto_advance=guide.auto_advance,
+        current_stage_id=sale.stage_id,
+        stages=stages,
+        on_guide=on_guide,
+        guide=guide,
     )

@@ -85,7 +85,7 @@ class PrintedChange:
 
 @dataclass(frozen=True)
 class PageLabel:
-    """"Page 2 of 5" cut around its numbers, so that the PDF's page counters sit where the translation puts
+    """ "Page 2 of 5" cut around its numbers, so that the PDF's page counters sit where the translation puts
     them (the words come from the catalogue, the numbers from CSS counters)."""
 
     before: str
@@ -133,12 +133,14 @@ def _lines(sale: Sale, language: str) -> tuple[list[PrintedLine], int]:
     for line in sale.lines.all():
         amount = line_total(Decimal(line.quantity), line.unit_price)
         total += amount
-        printed.append(PrintedLine(
-            description=line.description,
-            quantity=format_decimal(Decimal(line.quantity).normalize(), locale=locale),
-            unit_price=format_money(line.unit_price, sale.currency, language),
-            total=format_money(amount, sale.currency, language),
-        ))
+        printed.append(
+            PrintedLine(
+                description=line.description,
+                quantity=format_decimal(Decimal(line.quantity).normalize(), locale=locale),
+                unit_price=format_money(line.unit_price, sale.currency, language),
+                total=format_money(amount, sale.currency, language),
+            )
+        )
     return printed, total
 
 
@@ -150,13 +152,15 @@ def _history(sale: Sale) -> list[PrintedChange]:
         if change.kind == ChangeKind.STAGE_REMOVED:
             name = change.from_stage.name if change.from_stage is not None else "?"
             note = _("Moved because stage “%(stage)s” was deleted or taken out of this sale type.") % {"stage": name}
-        rows.append(PrintedChange(
-            change=change,
-            label=str(CHANGE_LABELS.get(change.kind, change.kind)),
-            note=note,
-            from_status=str(status_labels.get(change.from_status, change.from_status)),
-            to_status=str(status_labels.get(change.to_status, change.to_status)),
-        ))
+        rows.append(
+            PrintedChange(
+                change=change,
+                label=str(CHANGE_LABELS.get(change.kind, change.kind)),
+                note=note,
+                from_status=str(status_labels.get(change.from_status, change.from_status)),
+                to_status=str(status_labels.get(change.to_status, change.to_status)),
+            )
+        )
     return rows
 
 
@@ -164,8 +168,9 @@ def sale_print(sale_id: int, *, language: str, now: dt.datetime) -> SalePrint | 
     """Everything the printed sale shows, or ``None`` for an unknown sale. Labels come out in the active
     language; ``language`` formats the amounts."""
     sale = (
-        Sale.objects.select_related("sale_type", "company", "contact", "owner", "stage", "reason", "competitor",
-                                    "stage_when_closed")
+        Sale.objects.select_related(
+            "sale_type", "company", "contact", "owner", "stage", "reason", "competitor", "stage_when_closed"
+        )
         .prefetch_related("lines")
         .filter(pk=sale_id)
         .first()

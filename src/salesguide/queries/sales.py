@@ -120,9 +120,7 @@ def _decode_time_cursor(cursor: str) -> tuple[dt.datetime, int]:
     return moment, values[1]
 
 
-def _time_page(
-    queryset: models.QuerySet, time_field: str, *, limit: int, after: str | None
-) -> Page:
+def _time_page(queryset: models.QuerySet, time_field: str, *, limit: int, after: str | None) -> Page:
     """A page of ``queryset`` in ascending (time, id) order, after the cursor ``after``."""
     if after is not None:
         moment, item_id = _decode_time_cursor(after)

@@ -54,8 +54,14 @@ def _password_problems(password: str, user: User | None = None) -> list[FieldPro
 
 
 def create_user_unchecked(
-    *, username: str, role: str = "salesperson", language: str = "nl", password: str | None = None,
-    email: str = "", first_name: str = "", last_name: str = "",
+    *,
+    username: str,
+    role: str = "salesperson",
+    language: str = "nl",
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
 ) -> tuple[User, str]:
     """Create a user (used by the operator's command line, which has no acting user). Returns the user and the
     password, generated when none is given."""
@@ -69,13 +75,16 @@ def create_user_unchecked(
         problems += _password_problems(password)
     rules.raise_if_problems(problems)
     if User.objects.filter(username__iexact=username).exists():
-        raise DuplicateName(
-            Message(gettext_noop("There is already a user named “%(name)s”."), {"name": username})
-        )
+        raise DuplicateName(Message(gettext_noop("There is already a user named “%(name)s”."), {"name": username}))
     with transaction.atomic():
         user = User.objects.create_user(
-            username=username, password=password, role=role, language=language, email=email,
-            first_name=first_name, last_name=last_name,
+            username=username,
+            password=password,
+            role=role,
+            language=language,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
         )
     return user, password
 
@@ -87,7 +96,12 @@ def create_user(actor: User, **fields: Any) -> tuple[User, str]:
 
 @transaction.atomic
 def update_user(
-    actor: User, user_id: int, *, role: Any = _UNSET, language: Any = _UNSET, is_active: Any = _UNSET,
+    actor: User,
+    user_id: int,
+    *,
+    role: Any = _UNSET,
+    language: Any = _UNSET,
+    is_active: Any = _UNSET,
     password: Any = _UNSET,
 ) -> User:
     require_admin(actor)
@@ -128,8 +142,14 @@ def _time_zone_problems(time_zone: Any) -> list[FieldProblem]:
 
 
 def update_profile(
-    actor: User, *, language: Any = _UNSET, confirm_suggested_followups: Any = _UNSET,
-    first_name: Any = _UNSET, last_name: Any = _UNSET, email: Any = _UNSET, time_zone: Any = _UNSET,
+    actor: User,
+    *,
+    language: Any = _UNSET,
+    confirm_suggested_followups: Any = _UNSET,
+    first_name: Any = _UNSET,
+    last_name: Any = _UNSET,
+    email: Any = _UNSET,
+    time_zone: Any = _UNSET,
 ) -> User:
     """What every user may change about themselves. A blank time zone follows the installation's."""
     rules.raise_if_problems(_user_problems(_UNSET, _UNSET, language) + _time_zone_problems(time_zone))

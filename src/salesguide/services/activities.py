@@ -209,7 +209,10 @@ def _suggestion_on_sale(sale: Sale, suggestion_id: int) -> SuggestedFollowup:
     suggestion = (
         SuggestedFollowup.objects.select_related("link", "activity_type")
         .filter(
-            pk=suggestion_id, deleted=False, link__sale_type_id=sale.sale_type_id, link__removed=False,
+            pk=suggestion_id,
+            deleted=False,
+            link__sale_type_id=sale.sale_type_id,
+            link__removed=False,
             # A suggestion of a deleted stage is no longer part of the guide, like one of a removed stage.
             link__stage__deleted=False,
         )

@@ -91,9 +91,7 @@ def delete_stage(actor: User, stage_id: int) -> Stage:
         return stage
     orders_before = _orders_of_types_using(stage.pk)
     lists.soft_delete(stage)
-    sales.move_open_sales_after_stage_removal(
-        actor, list(orders_before), stage.pk, orders_before, reason=stage.name
-    )
+    sales.move_open_sales_after_stage_removal(actor, list(orders_before), stage.pk, orders_before, reason=stage.name)
     return stage
 
 
@@ -184,9 +182,7 @@ def create_reason(actor: User, *, name: str, kind: str) -> Reason:
         rules.name_problems(name) + rules.choice_problems(kind, [k.value for k in rules.ReasonKind], ("kind",))
     )
     lists.ensure_unique_name(Reason, name, scope={"kind": kind})
-    return Reason.objects.create(
-        name=name.strip(), kind=kind, rank=lists.next_rank(Reason.objects.filter(kind=kind))
-    )
+    return Reason.objects.create(name=name.strip(), kind=kind, rank=lists.next_rank(Reason.objects.filter(kind=kind)))
 
 
 @transaction.atomic

@@ -130,9 +130,11 @@ def delete_company(actor: User, company_id: int) -> Company:
 def _company_problems(company_id: Any) -> list[FieldProblem]:
     if company_id is None:
         return []
-    if isinstance(company_id, bool) or not isinstance(company_id, int) or not Company.objects.filter(
-        pk=company_id
-    ).exists():
+    if (
+        isinstance(company_id, bool)
+        or not isinstance(company_id, int)
+        or not Company.objects.filter(pk=company_id).exists()
+    ):
         return [rules.unknown_company_problem(company_id)]
     return []
 
@@ -169,9 +171,7 @@ def update_contact(
     """Change the fields that are given; ``company_id=None`` takes the contact away from their company."""
     require_user(actor)
     contact = lists.get_item(Contact, contact_id)
-    changes = _given(
-        {"first_name": first_name, "last_name": last_name, "title": title, "email": email, "phone": phone}
-    )
+    changes = _given({"first_name": first_name, "last_name": last_name, "title": title, "email": email, "phone": phone})
     company_problems = _company_problems(company_id) if company_id is not _UNSET else []
     raise_if_problems(rules.contact_problems(changes) + company_problems)
     for field, value in _stored(changes).items():

@@ -56,8 +56,12 @@ class DocumentPreview:
 
 
 def _party_of_user(user: User) -> PartyFacts:
-    return PartyFacts(name=user.get_full_name() or user.get_username(), first_name=user.first_name,
-                      last_name=user.last_name, email=user.email)
+    return PartyFacts(
+        name=user.get_full_name() or user.get_username(),
+        first_name=user.first_name,
+        last_name=user.last_name,
+        email=user.email,
+    )
 
 
 def sale_facts(sale: Sale) -> SaleFacts:
@@ -78,14 +82,28 @@ def sale_facts(sale: Sale) -> SaleFacts:
         closed_date=sale.closed_date,
         lines=[LineFacts(line.description, Decimal(line.quantity), line.unit_price) for line in sale.lines.all()],
         company=PartyFacts(
-            name=company.name, address=company.address, postal_code=company.postal_code, city=company.city,
-            country=company.country, phone=company.phone, email=company.email, website=company.website,
+            name=company.name,
+            address=company.address,
+            postal_code=company.postal_code,
+            city=company.city,
+            country=company.country,
+            phone=company.phone,
+            email=company.email,
+            website=company.website,
             registration_number=company.org_number,
-        ) if company else None,
+        )
+        if company
+        else None,
         contact=PartyFacts(
-            name=contact.full_name, first_name=contact.first_name, last_name=contact.last_name,
-            job_title=contact.title, email=contact.email, phone=contact.phone,
-        ) if contact else None,
+            name=contact.full_name,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            job_title=contact.title,
+            email=contact.email,
+            phone=contact.phone,
+        )
+        if contact
+        else None,
         owner=_party_of_user(sale.owner),
     )
 
@@ -98,15 +116,17 @@ def _context(actor: User, sale: Sale, *, subject: str = "", our_reference: str =
     language = _language(actor)
     with translation.override(language):
         facts = sale_facts(sale)
-    return merge_context(facts, language=language, today=timezone.localdate(), subject=subject,
-                         our_reference=our_reference)
+    return merge_context(
+        facts, language=language, today=timezone.localdate(), subject=subject, our_reference=our_reference
+    )
 
 
 # --- generating -----------------------------------------------------------------------------------------------
 
 
-def generate_file(template: DocumentTemplate, context: dict, *, subject: str, to: PartyFacts | None,
-                  sender: PartyFacts) -> render.GeneratedFile:
+def generate_file(
+    template: DocumentTemplate, context: dict, *, subject: str, to: PartyFacts | None, sender: PartyFacts
+) -> render.GeneratedFile:
     """The file of a document; raises ``TemplateFault``."""
     if template.format == TemplateFormat.DOCX:
         content = render.render_docx(template_content(template), context)
@@ -114,8 +134,13 @@ def generate_file(template: DocumentTemplate, context: dict, *, subject: str, to
     html = template.format == TemplateFormat.HTML
     body = render.render_body(template.body, context, html=html)
     content = render.email_file(
-        subject=subject, body=body, html=html, to_name=to.name if to else "", to_address=to.email if to else "",
-        from_name=sender.name, from_address=sender.email,
+        subject=subject,
+        body=body,
+        html=html,
+        to_name=to.name if to else "",
+        to_address=to.email if to else "",
+        from_name=sender.name,
+        from_address=sender.email,
     )
     return render.GeneratedFile(content, render.file_name_for(subject, "eml"), render.EML_CONTENT_TYPE)
 
@@ -129,16 +154,21 @@ def preview_page(template: DocumentTemplate, context: dict) -> PreviewPage:
 
 
 def _cannot_fill_in(fault: render.TemplateFault, template: DocumentTemplate) -> RuleViolation:
-    return RuleViolation(Message(gettext_noop("The template “%(template)s” cannot be used: %(problem)s"),
-                                 {"template": template.name, "problem": fault.message}))
+    return RuleViolation(
+        Message(
+            gettext_noop("The template “%(template)s” cannot be used: %(problem)s"),
+            {"template": template.name, "problem": fault.message},
+        )
+    )
 
 
 def _write_file(actor: User, document: Document, sale: Sale) -> None:
     context = _context(actor, sale, subject=document.subject, our_reference=document.our_reference)
     facts_contact = PartyFacts(**{k: context["contact"][k] for k in ("name", "email")}) if sale.contact_id else None
     try:
-        generated = generate_file(document.template, context, subject=document.subject, to=facts_contact,
-                                  sender=_party_of_user(sale.owner))
+        generated = generate_file(
+            document.template, context, subject=document.subject, to=facts_contact, sender=_party_of_user(sale.owner)
+        )
     except render.TemplateFault as fault:
         raise _cannot_fill_in(fault, document.template) from fault
     old = document.file.name if document.file else ""
@@ -166,7 +196,10 @@ def _suggestion_on_sale(sale: Sale, suggestion_id: int) -> SuggestedDocument:
     suggestion = (
         SuggestedDocument.objects.select_related("template")
         .filter(
-            pk=suggestion_id, deleted=False, link__sale_type_id=sale.sale_type_id, link__removed=False,
+            pk=suggestion_id,
+            deleted=False,
+            link__sale_type_id=sale.sale_type_id,
+            link__removed=False,
             # A suggestion of a deleted stage is no longer part of the guide, like one of a removed stage.
             link__stage__deleted=False,
         )
@@ -246,8 +279,7 @@ def render_designer_preview(actor: User, suggestion_id: int, language: str | Non
     language = language or _language(actor)
     base = example_context(language)
     subject = render_line(suggestion.subject or suggestion.name, base)
-    context = example_context(language, subject=subject,
-                              our_reference=render_line(suggestion.our_reference, base))
+    context = example_context(language, subject=subject, our_reference=render_line(suggestion.our_reference, base))
     return _preview(suggestion.template, context)
 
 
@@ -272,8 +304,9 @@ def _text_problems(subject: object, reference: object) -> list[FieldProblem]:
             # A subject is an e-mail header and a file name: one line, no control characters.
             problems.append(FieldProblem((name,), Message(gettext_noop("Keep it on one line."))))
         elif isinstance(value, str) and len(value) > SUBJECT_MAX:
-            problems.append(FieldProblem((name,), Message(gettext_noop("At most %(max)d characters."),
-                                                          {"max": SUBJECT_MAX})))
+            problems.append(
+                FieldProblem((name,), Message(gettext_noop("At most %(max)d characters."), {"max": SUBJECT_MAX}))
+            )
     return problems
 
 
@@ -312,8 +345,10 @@ def _document(document_id: int) -> Document:
 
 
 def _require_may_change(actor: User, document: Document, message: str) -> None:
-    allowed = actor.role in (Role.ADMIN, Role.MANAGER) or document.owner_id == actor.pk or (
-        document.sale is not None and may_edit(actor, document.sale)
+    allowed = (
+        actor.role in (Role.ADMIN, Role.MANAGER)
+        or document.owner_id == actor.pk
+        or (document.sale is not None and may_edit(actor, document.sale))
     )
     if not allowed:
         raise NotAllowed(Message(message))
@@ -374,10 +409,15 @@ def document_file(actor: User, document_id: int) -> DocumentFile:
         with document.file.open("rb") as handle:
             content = handle.read()
     except OSError as error:
-        raise RuleViolation(Message(gettext_noop("The file of this document is missing; generate it again."))) \
-            from error
-    return DocumentFile(content, document.file_name or render.file_name_for(document.subject, "docx"),
-                        document.content_type or render.DOCX_CONTENT_TYPE, document.generated_at)
+        raise RuleViolation(
+            Message(gettext_noop("The file of this document is missing; generate it again."))
+        ) from error
+    return DocumentFile(
+        content,
+        document.file_name or render.file_name_for(document.subject, "docx"),
+        document.content_type or render.DOCX_CONTENT_TYPE,
+        document.generated_at,
+    )
 
 
 @transaction.atomic

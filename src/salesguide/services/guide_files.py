@@ -177,9 +177,7 @@ def guide_file_data(sale_type: SaleType) -> dict[str, Any]:
             {"name": a.name, "kind": a.kind, "default_duration_minutes": a.default_duration_minutes}
             for a in (activity_types[i] for i in _first_used(f.activity_type_id for f in followups))
         ],
-        "document_templates": [
-            _template_entry(templates[i]) for i in _first_used(d.template_id for d in documents)
-        ],
+        "document_templates": [_template_entry(templates[i]) for i in _first_used(d.template_id for d in documents)],
     }
 
 
@@ -285,9 +283,7 @@ def _parse(text: str | bytes) -> tuple[Any, yaml.Node | None]:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationFailed(
-                [FieldProblem((), Message(gettext_noop("The file is not UTF-8 text.")))]
-            ) from None
+            raise ValidationFailed([FieldProblem((), Message(gettext_noop("The file is not UTF-8 text.")))]) from None
     loader = _SafeLoader(text)
     try:
         # Compose once and build the data from the nodes: the nodes give each problem its line.
@@ -380,15 +376,15 @@ def _write(guide: gf.GuideFile, plan: gi.ImportPlan) -> SaleType:
     if plan.category_to_reuse:
         category = Category.objects.get(deleted=False, name__iexact=plan.category_to_reuse)
     elif plan.category_to_create:
-        category = Category.objects.create(
-            name=plan.category_to_create, rank=lists.next_rank(Category.objects.all())
-        )
+        category = Category.objects.create(name=plan.category_to_create, rank=lists.next_rank(Category.objects.all()))
 
     stages = _live_by_name(Stage, plan.stages_to_reuse)
     rank = lists.next_rank(Stage.objects.all())
     for offset, stage in enumerate(plan.stages_to_create):
         stages[_key(stage.name)] = Stage.objects.create(
-            name=stage.name, probability=stage.probability or 0, description=stage.description,
+            name=stage.name,
+            probability=stage.probability or 0,
+            description=stage.description,
             rank=rank + offset,
         )
 
@@ -396,7 +392,9 @@ def _write(guide: gf.GuideFile, plan: gi.ImportPlan) -> SaleType:
     rank = lists.next_rank(ActivityType.objects.all())
     for offset, item in enumerate(plan.activity_types_to_create):
         activity_types[_key(item.name)] = ActivityType.objects.create(
-            name=item.name, kind=item.kind, default_duration_minutes=item.default_duration_minutes,
+            name=item.name,
+            kind=item.kind,
+            default_duration_minutes=item.default_duration_minutes,
             rank=rank + offset,
         )
 
@@ -421,21 +419,34 @@ def _write(guide: gf.GuideFile, plan: gi.ImportPlan) -> SaleType:
     documents: list[SuggestedDocument] = []
     for position, stage in enumerate(guide.stages):
         link = SaleTypeStage.objects.create(
-            sale_type=sale_type, stage=stages[_key(stage.name)], rank=position,
+            sale_type=sale_type,
+            stage=stages[_key(stage.name)],
+            rank=position,
             expected_days=stage.expected_days,
         )
         followups += [
             SuggestedFollowup(
-                link=link, name=f.name, purpose=f.purpose,
-                activity_type=activity_types[_key(f.activity_type)], days_offset=f.days_offset,
-                duration_minutes=f.duration_minutes, text=f.text, auto_suggest=f.auto_suggest, rank=number,
+                link=link,
+                name=f.name,
+                purpose=f.purpose,
+                activity_type=activity_types[_key(f.activity_type)],
+                days_offset=f.days_offset,
+                duration_minutes=f.duration_minutes,
+                text=f.text,
+                auto_suggest=f.auto_suggest,
+                rank=number,
             )
             for number, f in enumerate(stage.followups)
         ]
         documents += [
             SuggestedDocument(
-                link=link, name=d.name, purpose=d.purpose, template=templates[_key(d.template)],
-                subject=d.subject, our_reference=d.our_reference, rank=number,
+                link=link,
+                name=d.name,
+                purpose=d.purpose,
+                template=templates[_key(d.template)],
+                subject=d.subject,
+                our_reference=d.our_reference,
+                rank=number,
             )
             for number, d in enumerate(stage.documents)
         ]
@@ -456,11 +467,7 @@ def import_guide_unchecked(text: str | bytes) -> SaleType:
     except IntegrityError:
         # Someone created an item of the same name between the check and the write.
         raise DuplicateName(
-            Message(
-                gettext_noop(
-                    "Another change created an item of the same name meanwhile; import the file again."
-                )
-            ),
+            Message(gettext_noop("Another change created an item of the same name meanwhile; import the file again.")),
         ) from None
 
 

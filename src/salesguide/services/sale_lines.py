@@ -19,9 +19,7 @@ from salesguide.services.sales import lock_sale, require_edit
 
 
 @transaction.atomic
-def replace_sale_lines(
-    actor: User, sale_id: int, lines: Sequence[Mapping[str, Any]], *, version: int
-) -> Sale:
+def replace_sale_lines(actor: User, sale_id: int, lines: Sequence[Mapping[str, Any]], *, version: int) -> Sale:
     """Put ``lines`` (each ``description``, ``quantity``, ``unit_price``) in place of the sale's lines, in
     this order. With lines the amount becomes their total; with none the amount stays what it was and can be
     typed again."""
@@ -31,8 +29,7 @@ def replace_sale_lines(
     raise_if_problems(problems)
     SaleLine.objects.filter(sale=sale).delete()
     SaleLine.objects.bulk_create(
-        SaleLine(sale=sale, rank=rank, description=line.description, quantity=line.quantity,
-                 unit_price=line.unit_price)
+        SaleLine(sale=sale, rank=rank, description=line.description, quantity=line.quantity, unit_price=line.unit_price)
         for rank, line in enumerate(checked)
     )
     if checked:

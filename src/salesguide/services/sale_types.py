@@ -41,9 +41,7 @@ def _live_stages(stage_ids: Sequence[int]) -> list[Stage]:
     found = {s.pk: s for s in Stage.objects.filter(pk__in=stage_ids, deleted=False)}
     missing = [i for i in stage_ids if i not in found]
     if missing:
-        raise NotFound(
-            Message(gettext_noop("No stage with id %(id)s."), {"id": ", ".join(str(i) for i in missing)})
-        )
+        raise NotFound(Message(gettext_noop("No stage with id %(id)s."), {"id": ", ".join(str(i) for i in missing)}))
     return [found[i] for i in stage_ids]
 
 
@@ -133,8 +131,15 @@ def update_sale_type(actor: User, sale_type_id: int, **changes: Any) -> SaleType
     """Change any of the fields of ``create_sale_type``; ``stage_ids`` replaces the ordered stages."""
     require_admin(actor)
     allowed = {
-        "name", "description", "category_id", "duration", "duration_unit", "stage_ids", "has_guide",
-        "auto_advance", "probability_policy",
+        "name",
+        "description",
+        "category_id",
+        "duration",
+        "duration_unit",
+        "stage_ids",
+        "has_guide",
+        "auto_advance",
+        "probability_policy",
     }
     unknown = set(changes) - allowed
     if unknown:

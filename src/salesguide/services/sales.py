@@ -168,10 +168,19 @@ def _refuse_amount_apart_from_lines(sale: Sale, amount: int | None) -> None:
     """When a sale has lines its amount is their total (services/sale_lines.py): typing another is refused,
     next to the amount field, so the form that sent it shows why."""
     if amount is not None and amount != sale.amount and sale.lines.exists():
-        raise_if_problems([FieldProblem(("amount",), Message(gettext_noop(
-            "This sale has lines, so its amount is their total. Change the lines to change the amount, or "
-            "remove every line to type the amount yourself."
-        )))])
+        raise_if_problems(
+            [
+                FieldProblem(
+                    ("amount",),
+                    Message(
+                        gettext_noop(
+                            "This sale has lines, so its amount is their total. Change the lines to change the amount, "
+                            "or remove every line to type the amount yourself."
+                        )
+                    ),
+                )
+            ]
+        )
 
 
 def _company(company_id: int | None) -> Company | None:
@@ -222,8 +231,13 @@ def create_sale(
     """SPEC 3.1: first stage of the type, its probability, expected date today + the type's duration."""
     require_user(actor)
     currency = currency or settings.DEFAULT_CURRENCY
-    fields = {"title": title, "amount": amount, "currency": currency, "expected_date": expected_date,
-              "description": description}
+    fields = {
+        "title": title,
+        "amount": amount,
+        "currency": currency,
+        "expected_date": expected_date,
+        "description": description,
+    }
     raise_if_problems(_field_problems(fields))
     sale_type = _live_sale_type(sale_type_id)
     company = _company(company_id)
@@ -243,8 +257,7 @@ def create_sale(
         owner=owner,
         amount=amount or 0,
         currency=currency,
-        expected_date=expected_date
-        or selling.add_duration(today, sale_type.duration, sale_type.duration_unit),
+        expected_date=expected_date or selling.add_duration(today, sale_type.duration, sale_type.duration_unit),
         description=description or "",
         version=1,
     )
@@ -257,16 +270,28 @@ def create_sale(
 @transaction.atomic
 def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> Sale:
     """Edit any field; ``stage_id``, ``probability`` and ``sale_type_id`` go through their rules."""
-    allowed = {"title", "description", "company_id", "contact_id", "owner_id", "amount", "currency",
-               "expected_date", "stage_id", "probability", "sale_type_id"}
+    allowed = {
+        "title",
+        "description",
+        "company_id",
+        "contact_id",
+        "owner_id",
+        "amount",
+        "currency",
+        "expected_date",
+        "stage_id",
+        "probability",
+        "sale_type_id",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
-    raise_if_problems(_field_problems(changes) + (
-        selling.probability_problems(changes["probability"]) if "probability" in changes else []
-    ))
+    raise_if_problems(
+        _field_problems(changes)
+        + (selling.probability_problems(changes["probability"]) if "probability" in changes else [])
+    )
     if "amount" in changes:
         _refuse_amount_apart_from_lines(sale, changes["amount"])
     for name in ("title",):
@@ -288,8 +313,13 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
         _apply(sale, selling.change_sale_type(state_of(sale), stages_of(new_type.pk)), actor)
         sale.sale_type = new_type
     if "stage_id" in changes and changes["stage_id"] != sale.stage_id:
-        _apply(sale, selling.move_to_stage(state_of(sale), stages_of(sale.sale_type_id), changes["stage_id"],
-                                           sale.sale_type.probability_policy), actor)
+        _apply(
+            sale,
+            selling.move_to_stage(
+                state_of(sale), stages_of(sale.sale_type_id), changes["stage_id"], sale.sale_type.probability_policy
+            ),
+            actor,
+        )
     if "probability" in changes and changes["probability"] != sale.probability:
         _apply(sale, selling.set_probability(state_of(sale), changes["probability"]), actor)
     return _save(sale)
@@ -341,8 +371,13 @@ def _closing_date(value: dt.date | None) -> dt.date:
 
 @transaction.atomic
 def close_sale_as_sold(
-    actor: User, sale_id: int, *, date: dt.date | None = None, reason_id: int | None = None,
-    amount: int | None = None, version: int | None = None,
+    actor: User,
+    sale_id: int,
+    *,
+    date: dt.date | None = None,
+    reason_id: int | None = None,
+    amount: int | None = None,
+    version: int | None = None,
 ) -> Sale:
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
@@ -358,8 +393,13 @@ def close_sale_as_sold(
 
 @transaction.atomic
 def close_sale_as_lost(
-    actor: User, sale_id: int, *, date: dt.date | None = None, reason_id: int | None = None,
-    competitor_id: int | None = None, version: int | None = None,
+    actor: User,
+    sale_id: int,
+    *,
+    date: dt.date | None = None,
+    reason_id: int | None = None,
+    competitor_id: int | None = None,
+    version: int | None = None,
 ) -> Sale:
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
@@ -378,8 +418,12 @@ def stall_sale(
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
     reason = _reason(reason_id, "stalled")
-    _apply(sale, selling.stall(state_of(sale), reopen_date, timezone.localdate()), actor,
-           reason=reason.name if reason else "")
+    _apply(
+        sale,
+        selling.stall(state_of(sale), reopen_date, timezone.localdate()),
+        actor,
+        reason=reason.name if reason else "",
+    )
     sale.reopen_date, sale.reason, sale.closed_date = reopen_date, reason, None
     return _save(sale)
 
@@ -405,8 +449,12 @@ def complete_sale(actor: User, sale_id: int, *, completed: bool = True, version:
 @transaction.atomic
 def change_sale_type(actor: User, sale_id: int, sale_type_id: int, *, version: int | None = None) -> Sale:
     """SPEC 3.9: the old guide is hidden, every created activity and document is kept."""
-    return update_sale(actor, sale_id, version=version if version is not None else lock_sale(sale_id).version,
-                       sale_type_id=sale_type_id)
+    return update_sale(
+        actor,
+        sale_id,
+        version=version if version is not None else lock_sale(sale_id).version,
+        sale_type_id=sale_type_id,
+    )
 
 
 @transaction.atomic
@@ -417,7 +465,10 @@ def delete_sale(actor: User, sale_id: int, *, version: int | None = None) -> Non
 
 
 def move_open_sales_after_stage_removal(
-    actor: User | None, sale_type_ids: Sequence[int], stage_id: int, orders_before: dict[int, list[int]],
+    actor: User | None,
+    sale_type_ids: Sequence[int],
+    stage_id: int,
+    orders_before: dict[int, list[int]],
     reason: str,
 ) -> int:
     """SPEC 3.10: open sales in a stage that was deleted or taken out of their type move to the next remaining

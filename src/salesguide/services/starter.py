@@ -72,7 +72,8 @@ def _load_lists(language: str) -> None:
     for item in data["activity_types"]:
         if not ActivityType.objects.filter(name__iexact=item["name"]).exists():
             ActivityType.objects.create(
-                name=item["name"], kind=item["kind"],
+                name=item["name"],
+                kind=item["kind"],
                 default_duration_minutes=item["default_duration_minutes"],
                 rank=lists.next_rank(ActivityType.objects.all()),
             )

@@ -85,7 +85,10 @@ def create_text_template(
     rules.raise_if_problems(problems)
     lists.ensure_unique_name(DocumentTemplate, name)
     return DocumentTemplate.objects.create(
-        name=name.strip(), kind=kind, format=format, body=body,
+        name=name.strip(),
+        kind=kind,
+        format=format,
+        body=body,
         rank=lists.next_rank(DocumentTemplate.objects.all()),
     )
 
@@ -98,7 +101,10 @@ def create_docx_template(
     rules.raise_if_problems(rules.name_problems(name) + _kind_problems(kind) + docx_problems(content, filename))
     lists.ensure_unique_name(DocumentTemplate, name)
     template = DocumentTemplate(
-        name=name.strip(), kind=kind, format=TemplateFormat.DOCX, original_filename=filename,
+        name=name.strip(),
+        kind=kind,
+        format=TemplateFormat.DOCX,
+        original_filename=filename,
         rank=lists.next_rank(DocumentTemplate.objects.all()),
     )
     template.file.save(filename, ContentFile(content), save=False)

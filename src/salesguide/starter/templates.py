@@ -72,29 +72,35 @@ EMAIL_BODY = Template(
     f'<table role="presentation" cellpadding="0" cellspacing="0" border="0" '
     f'style="margin: 0 0 16px 0; border-left: 3px solid #{ACCENT_HEX};">\n'
     f'<tr><td style="{_CELL} {_LABEL}">$subject_label:</td> <td style="{_CELL} {_VALUE}">'
-    f'<strong>{{{{ subject }}}}</strong></td></tr>\n'
+    f"<strong>{{{{ subject }}}}</strong></td></tr>\n"
     f'{{% if contact.name or company.name %}}<tr><td style="{_CELL} {_LABEL}">$with_label:</td> '
     f'<td style="{_CELL} {_VALUE}">{{{{ contact.name }}}}{{% if contact.name and company.name %}}, {{% endif %}}'
-    f'{{{{ company.name }}}}</td></tr>\n{{% endif %}}'
+    f"{{{{ company.name }}}}</td></tr>\n{{% endif %}}"
     f'{{% if our_reference %}}<tr><td style="{_CELL} {_LABEL}">$reference_label:</td> '
     f'<td style="{_CELL} {_VALUE}">{{{{ our_reference }}}}</td></tr>\n{{% endif %}}'
-    f'</table>\n'
+    f"</table>\n"
     f'<p style="{_P}">$agenda</p>\n'
     f'<p style="{_P}">$change</p>\n'
     f'<p style="{_P}">$looking_forward</p>\n'
     f'<p style="margin: 0;">$regards<br>\n'
-    f'<strong>{{{{ owner.name }}}}</strong>{{% if owner.email %}}<br>\n'
+    f"<strong>{{{{ owner.name }}}}</strong>{{% if owner.email %}}<br>\n"
     f'<a href="mailto:{{{{ owner.email }}}}" style="color: #{ACCENT_HEX};">{{{{ owner.email }}}}</a>{{% endif %}}</p>\n'
-    f'</td></tr>\n'
-    f'</table>\n'
+    f"</td></tr>\n"
+    f"</table>\n"
 )
 
 
 def email_body(t: Mapping[str, str]) -> str:
     return EMAIL_BODY.substitute(
-        greeting=t["email_greeting"], confirmation=t["email_confirmation"], subject_label=t["subject"],
-        with_label=t["email_with"], reference_label=t["reference"], agenda=t["email_agenda"],
-        change=t["email_change"], looking_forward=t["email_looking_forward"], regards=t["regards"],
+        greeting=t["email_greeting"],
+        confirmation=t["email_confirmation"],
+        subject_label=t["subject"],
+        with_label=t["email_with"],
+        reference_label=t["reference"],
+        agenda=t["email_agenda"],
+        change=t["email_change"],
+        looking_forward=t["email_looking_forward"],
+        regards=t["regards"],
     )
 
 
@@ -147,8 +153,9 @@ def _new_document(title: str) -> Document:
     return document
 
 
-def _paragraph(document: Document, text: str = "", *, after: float | None = None,
-               align: WD_ALIGN_PARAGRAPH | None = None) -> Paragraph:
+def _paragraph(
+    document: Document, text: str = "", *, after: float | None = None, align: WD_ALIGN_PARAGRAPH | None = None
+) -> Paragraph:
     paragraph = document.add_paragraph(text)
     if after is not None:
         paragraph.paragraph_format.space_after = Pt(after)
@@ -199,7 +206,7 @@ def _footer(document: Document, t: Mapping[str, str]) -> None:
 
 
 def _labelled(document: Document, label: str, value: str, *, strong: bool = False, after: float = 0) -> None:
-    """"Label    value" with the value at a tab stop, wrapping under itself."""
+    """ "Label    value" with the value at a tab stop, wrapping under itself."""
     paragraph = _paragraph(document, after=after)
     paragraph.paragraph_format.left_indent = LABEL_WIDTH
     paragraph.paragraph_format.first_line_indent = -LABEL_WIDTH
@@ -244,8 +251,10 @@ def _address(document: Document, t: Mapping[str, str]) -> None:
         ("company.name", "{{ company.name }}"),
         ("contact.name", t["attn"]),
         ("company.address", "{{ company.address }}"),
-        ("company.postal_code or company.city",
-         "{% if company.postal_code %}{{ company.postal_code }} {% endif %}{{ company.city }}"),
+        (
+            "company.postal_code or company.city",
+            "{% if company.postal_code %}{{ company.postal_code }} {% endif %}{{ company.city }}",
+        ),
         ("company.country", "{{ company.country }}"),
     )
     for condition, text in lines:
@@ -280,8 +289,9 @@ def _closing(document: Document, t: Mapping[str, str]) -> None:
     paragraph.add_run("{% endif %}")
 
 
-def _cell(cell: _Cell, text: str, width: Cm, *, bold: bool = False, right: bool = False,
-          color: RGBColor | None = None) -> None:
+def _cell(
+    cell: _Cell, text: str, width: Cm, *, bold: bool = False, right: bool = False, color: RGBColor | None = None
+) -> None:
     cell.width = width
     paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(2)
@@ -301,8 +311,12 @@ def _cell_look(cell: _Cell, *, fill: str = "", top: str = "", bottom: str = "") 
     for side, color in (("top", top), ("bottom", bottom)):
         if color:
             border = OxmlElement(f"w:{side}")
-            for key, value in (("val", "single"), ("sz", "8" if color == ACCENT_HEX else "4"), ("space", "0"),
-                               ("color", color)):
+            for key, value in (
+                ("val", "single"),
+                ("sz", "8" if color == ACCENT_HEX else "4"),
+                ("space", "0"),
+                ("color", color),
+            ):
                 border.set(qn(f"w:{key}"), value)
             borders.append(border)
     if len(borders):
@@ -398,8 +412,7 @@ def _signatures(document: Document, t: Mapping[str, str]) -> None:
         _cell(cell, party, width, bold=True, color=ACCENT)
         _cell_look(cell, bottom=ACCENT_HEX)
         cell.add_paragraph().add_run(name).bold = True  # empty for the supplier: keeps the lines level
-        _dotted(cell, f"{t['name']}: {{% if {condition} %}}{signer}{{% else %}}\t{{% endif %}}", Cm(7.4),
-                before=10)
+        _dotted(cell, f"{t['name']}: {{% if {condition} %}}{signer}{{% else %}}\t{{% endif %}}", Cm(7.4), before=10)
         for label, before in ((t["place"], 10), (t["date"], 10), (t["signature"], 36)):
             _dotted(cell, label + ":\t", Cm(7.4), before=before)
 

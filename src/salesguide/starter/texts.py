@@ -42,8 +42,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
             "help, and agree on the next steps together."
         ),
         "email_change": (
-            "If the time no longer suits you, or if you would like a colleague to join us, just reply to this "
-            "e-mail."
+            "If the time no longer suits you, or if you would like a colleague to join us, just reply to this e-mail."
         ),
         "email_looking_forward": "I look forward to meeting you.",
         # the quotation

@@ -13,9 +13,7 @@ def translate(message: Message) -> str:
     return message.render(gettext)
 
 
-def add_to_form(
-    form: forms.BaseForm, error: DomainError, field_aliases: dict[str, str] | None = None
-) -> None:
+def add_to_form(form: forms.BaseForm, error: DomainError, field_aliases: dict[str, str] | None = None) -> None:
     """Put a domain error on the form.
 
     Each field problem goes next to its field (``field_aliases`` maps a service's field name to the

@@ -5,69 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('salesguide', '0002_sales'),
+        ("salesguide", "0002_sales"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SaleLine',
+            name="SaleLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveIntegerField(default=0)),
-                ('description', models.CharField(max_length=255, verbose_name='description')),
-                ('quantity', models.DecimalField(decimal_places=2, default=1, max_digits=12, verbose_name='quantity')),
-                ('unit_price', models.BigIntegerField(help_text='In minor units (cents).', verbose_name='unit price')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rank", models.PositiveIntegerField(default=0)),
+                ("description", models.CharField(max_length=255, verbose_name="description")),
+                ("quantity", models.DecimalField(decimal_places=2, default=1, max_digits=12, verbose_name="quantity")),
+                ("unit_price", models.BigIntegerField(help_text="In minor units (cents).", verbose_name="unit price")),
             ],
             options={
-                'verbose_name': 'sale line',
-                'verbose_name_plural': 'sale lines',
-                'ordering': ['rank', 'id'],
+                "verbose_name": "sale line",
+                "verbose_name_plural": "sale lines",
+                "ordering": ["rank", "id"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='content_type',
+            model_name="document",
+            name="content_type",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='document',
-            name='file_name',
-            field=models.CharField(blank=True, max_length=255, verbose_name='file name'),
+            model_name="document",
+            name="file_name",
+            field=models.CharField(blank=True, max_length=255, verbose_name="file name"),
         ),
         migrations.AddField(
-            model_name='document',
-            name='generated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='generated'),
+            model_name="document",
+            name="generated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="generated"),
         ),
         migrations.AddField(
-            model_name='document',
-            name='updated_at',
+            model_name="document",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='user',
-            name='calendar_token',
+            model_name="user",
+            name="calendar_token",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name='user',
-            name='time_zone',
-            field=models.CharField(blank=True, max_length=64, verbose_name='time zone'),
+            model_name="user",
+            name="time_zone",
+            field=models.CharField(blank=True, max_length=64, verbose_name="time zone"),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='file',
-            field=models.FileField(blank=True, upload_to='documents/%Y/%m/', verbose_name='file'),
+            model_name="document",
+            name="file",
+            field=models.FileField(blank=True, upload_to="documents/%Y/%m/", verbose_name="file"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['sale', 'created_at'], name='document_sale_created_idx'),
+            model_name="document",
+            index=models.Index(fields=["sale", "created_at"], name="document_sale_created_idx"),
         ),
         migrations.AddField(
-            model_name='saleline',
-            name='sale',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='salesguide.sale'),
+            model_name="saleline",
+            name="sale",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="salesguide.sale"
+            ),
         ),
     ]

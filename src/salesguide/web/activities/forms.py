@@ -43,15 +43,15 @@ def live_activity_types(current_id: int | None = None) -> Any:
     return ActivityType.objects.filter(Q(deleted=False) | Q(pk=current_id or 0)).order_by("rank", "name", "id")
 
 
-
-
 class ActivityForm(forms.Form):
     activity_type = forms.ModelChoiceField(
         label=_("Activity type"),
         queryset=ActivityType.objects.none(),
         empty_label=_("Choose an activity type"),
-        error_messages={"required": _("Choose an activity type."),
-                        "invalid_choice": _("Choose one of the activity types in the list.")},
+        error_messages={
+            "required": _("Choose an activity type."),
+            "invalid_choice": _("Choose one of the activity types in the list."),
+        },
     )
     title = forms.CharField(
         label=_("Title"),
@@ -81,8 +81,10 @@ class ActivityForm(forms.Form):
     owner = OwnerChoiceField(
         label=_("Owner"),
         queryset=User.objects.none(),
-        error_messages={"required": _("Choose who does this activity."),
-                        "invalid_choice": _("Choose one of the users in the list.")},
+        error_messages={
+            "required": _("Choose who does this activity."),
+            "invalid_choice": _("Choose one of the users in the list."),
+        },
     )
 
     def __init__(self, *args: Any, activity_type_id: int | None = None, **kwargs: Any) -> None:

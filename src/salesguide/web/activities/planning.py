@@ -23,10 +23,14 @@ class PlannedActivityForm(ActivityForm):
     company = forms.IntegerField(
         label=_("Company"),
         required=False,
-        widget=forms.Select(attrs={
-            "hx-get": reverse_lazy("sales:contact_options"), "hx-target": "#id_contact",
-            "hx-trigger": "change", "hx-swap": "innerHTML",
-        }),
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("sales:contact_options"),
+                "hx-target": "#id_contact",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        ),
     )
     contact = forms.IntegerField(label=_("Contact"), required=False, widget=forms.Select)
 
@@ -60,5 +64,8 @@ class PlannedActivityForm(ActivityForm):
         return contact_id
 
     def service_fields(self) -> dict[str, Any]:
-        return {**super().service_fields(), "company_id": self.cleaned_data.get("company"),
-                "contact_id": self.cleaned_data.get("contact")}
+        return {
+            **super().service_fields(),
+            "company_id": self.cleaned_data.get("company"),
+            "contact_id": self.cleaned_data.get("contact"),
+        }

@@ -235,8 +235,12 @@ def _row_response(
             return render(request, "activities/offer.html", {**offers, "activity": activity})
         return go_to(request, back)
     (row,) = activity_rows([activity], user)
-    context = {"row": row, "show_sale": request.POST.get("row") == "mine", "next": back, "row_kind":
-               request.POST.get("row") or "sale"}
+    context = {
+        "row": row,
+        "show_sale": request.POST.get("row") == "mine",
+        "next": back,
+        "row_kind": request.POST.get("row") or "sale",
+    }
     html = render_to_string("activities/_row.html", context, request)
     html += render_to_string("activities/_offer.html", {**offers, "oob": True}, request)
     html += render_to_string("partials/messages.html", {"messages_out_of_band": True}, request)
@@ -310,6 +314,11 @@ def create_next(request: HttpRequest) -> HttpResponse:
             % {"title": created.title, "date": date_format(timezone.localtime(created.start), "DATE_FORMAT")},
         )
         if request.POST.get("choice") == "always":
-            messages.info(request, _("From now on the next suggested follow-up is created without asking. You "
-                                     "can change this on your profile page."))
+            messages.info(
+                request,
+                _(
+                    "From now on the next suggested follow-up is created without asking. You "
+                    "can change this on your profile page."
+                ),
+            )
     return go_to(request, back)

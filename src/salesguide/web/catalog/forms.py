@@ -25,9 +25,7 @@ class StageForm(forms.Form):
         label=_("Probability (%)"),
         required=False,
         help_text=_("The chance that a sale in this stage is won: a whole number from 0 to 100."),
-        widget=forms.NumberInput(
-            attrs={"required": True, "min": 0, "max": 100, "step": 1, "inputmode": "numeric"}
-        ),
+        widget=forms.NumberInput(attrs={"required": True, "min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
     )
     description = forms.CharField(
         label=_("Description"),
@@ -49,9 +47,7 @@ class ActivityTypeForm(forms.Form):
 
 class ReasonForm(forms.Form):
     name = name_field()
-    kind = forms.ChoiceField(
-        label=_("Used when a sale is"), choices=ReasonKind.choices, widget=forms.RadioSelect
-    )
+    kind = forms.ChoiceField(label=_("Used when a sale is"), choices=ReasonKind.choices, widget=forms.RadioSelect)
 
 
 class NamedItemForm(forms.Form):

@@ -167,8 +167,7 @@ def item_delete(request: HttpRequest, area: ListArea, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("“%(name)s” is deleted. Tick “Show deleted” to find it and restore it.")
-            % {"name": deleted.name},
+            _("“%(name)s” is deleted. Tick “Show deleted” to find it and restore it.") % {"name": deleted.name},
         )
     return redirect(area.url_name("list"))
 

@@ -33,7 +33,8 @@ def _example_lines(value: Any) -> list[str]:
     return [
         f"{line.get('number')}. {line.get('description')} — {line.get('quantity')} × {line.get('unit_price')} "
         f"= {line.get('total')}"
-        for line in value if isinstance(line, dict)
+        for line in value
+        if isinstance(line, dict)
     ]
 
 
@@ -43,12 +44,14 @@ def merge_field_rows(language: str) -> list[MergeFieldRow]:
     for field in MERGE_FIELDS:
         value = example_value(field.name, context)
         lines = _example_lines(value)
-        rows.append(MergeFieldRow(
-            written=LOOPS.get(field.name, f"{{{{ {field.name} }}}}"),
-            description=gettext(field.description),
-            example="" if lines or value is None else str(value),
-            example_lines=lines,
-        ))
+        rows.append(
+            MergeFieldRow(
+                written=LOOPS.get(field.name, f"{{{{ {field.name} }}}}"),
+                description=gettext(field.description),
+                example="" if lines or value is None else str(value),
+                example_lines=lines,
+            )
+        )
     return rows
 
 

@@ -37,9 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 {
                     "url": "/settings/guides/",
                     "title": _("Sale types and guides"),
-                    "text": _(
-                        "Design the guide for each kind of sale: its stages, follow-ups and documents."
-                    ),
+                    "text": _("Design the guide for each kind of sale: its stages, follow-ups and documents."),
                     "count": guides["types"],
                     "note": _("%(count)d with a guide") % {"count": guides["with_guide"]},
                 },

@@ -176,8 +176,7 @@ def template_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("“%(name)s” is deleted. Tick “Show deleted” to find it and restore it.")
-            % {"name": deleted.name},
+            _("“%(name)s” is deleted. Tick “Show deleted” to find it and restore it.") % {"name": deleted.name},
         )
     return redirect("catalog:template_list")
 

@@ -17,9 +17,7 @@ def _list_area_patterns() -> list[URLPattern]:
             path(f"{area.slug}/add/", list_views.item_add, kwargs, name=f"{area.key}_add"),
             path(f"{area.slug}/<int:pk>/", list_views.item_edit, kwargs, name=f"{area.key}_edit"),
             path(f"{area.slug}/<int:pk>/delete/", list_views.item_delete, kwargs, name=f"{area.key}_delete"),
-            path(
-                f"{area.slug}/<int:pk>/restore/", list_views.item_restore, kwargs, name=f"{area.key}_restore"
-            ),
+            path(f"{area.slug}/<int:pk>/restore/", list_views.item_restore, kwargs, name=f"{area.key}_restore"),
             path(f"{area.slug}/<int:pk>/move/", list_views.item_move, kwargs, name=f"{area.key}_move"),
         ]
     return patterns

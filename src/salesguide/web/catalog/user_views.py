@@ -91,9 +91,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("User “%(name)s” is saved.") % {"name": shown_user.username})
             return redirect("catalog:user_list")
-    return render(
-        request, "catalog/user_form.html", {"form": form, "heading": heading, "shown_user": shown_user}
-    )
+    return render(request, "catalog/user_form.html", {"form": form, "heading": heading, "shown_user": shown_user})
 
 
 @admin_required
@@ -108,9 +106,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             add_to_form(form, error)
         else:
-            messages.success(
-                request, _("The password of “%(name)s” is changed.") % {"name": shown_user.username}
-            )
+            messages.success(request, _("The password of “%(name)s” is changed.") % {"name": shown_user.username})
             if not form.cleaned_data["password"]:
                 return _password_shown_once(request, shown_user, password, heading)
             return redirect("catalog:user_list")

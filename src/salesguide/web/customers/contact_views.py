@@ -183,9 +183,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def company_choices(request: HttpRequest) -> HttpResponse:
     """The picker's options for what was typed in its search box (htmx)."""
     search = search_text(request, "company_search")
-    return render(
-        request, "customers/_company_choices.html", _picker(search, _int_or_none(request.GET.get("company")))
-    )
+    return render(request, "customers/_company_choices.html", _picker(search, _int_or_none(request.GET.get("company"))))
 
 
 @login_required

@@ -25,9 +25,7 @@ def _text(label: Any, rule: TextRule, widget: type[Input] = forms.TextInput, **a
 
 class CompanyForm(forms.Form):
     name = _text(_("Name"), COMPANY_RULES["name"], autocomplete="organization")
-    org_number = _text(
-        _("Registration number"), COMPANY_RULES["org_number"], autocomplete="off", spellcheck="false"
-    )
+    org_number = _text(_("Registration number"), COMPANY_RULES["org_number"], autocomplete="off", spellcheck="false")
     address = _text(_("Address"), COMPANY_RULES["address"], autocomplete="street-address")
     postal_code = _text(_("Postal code"), COMPANY_RULES["postal_code"], autocomplete="postal-code")
     city = _text(_("City"), COMPANY_RULES["city"], autocomplete="address-level2")

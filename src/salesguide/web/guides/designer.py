@@ -155,10 +155,7 @@ def set_guide_active(request: HttpRequest, sale_type_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "The guide of “%(name)s” is off. Its suggestions are kept and come back "
-                    "when you turn it on."
-                )
+                _("The guide of “%(name)s” is off. Its suggestions are kept and come back when you turn it on.")
                 % {"name": sale_type.name},
             )
     page_url = reverse("guides:designer", args=[sale_type.pk])
@@ -186,9 +183,7 @@ def set_expected_days(request: HttpRequest, sale_type_id: int, stage_id: int) ->
     form = ExpectedDaysForm(request.POST)
     if form.is_valid():
         try:
-            service.set_expected_days(
-                actor(request), sale_type.pk, stage_id, form.cleaned_data["expected_days"]
-            )
+            service.set_expected_days(actor(request), sale_type.pk, stage_id, form.cleaned_data["expected_days"])
         except NotFound:
             raise Http404 from None
         except DomainError as error:

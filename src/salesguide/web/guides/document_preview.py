@@ -23,11 +23,16 @@ def document_preview(request: HttpRequest, item_id: int) -> HttpResponse:
     if suggestion is None:
         raise Http404
     preview = document_service.render_designer_preview(actor(request), suggestion.pk)
-    return page_or_partial(request, "guides/document_preview.html", "guides/_document_preview.html", {
-        "suggestion": suggestion,
-        "sale_type": suggestion.link.sale_type,
-        "stage": suggestion.link.stage,
-        "page": preview.page,
-        "problem": translate(preview.problem) if preview.problem else "",
-        "back_url": safe_next(request, designer_url(suggestion.link.sale_type_id, suggestion.link.stage_id)),
-    })
+    return page_or_partial(
+        request,
+        "guides/document_preview.html",
+        "guides/_document_preview.html",
+        {
+            "suggestion": suggestion,
+            "sale_type": suggestion.link.sale_type,
+            "stage": suggestion.link.stage,
+            "page": preview.page,
+            "problem": translate(preview.problem) if preview.problem else "",
+            "back_url": safe_next(request, designer_url(suggestion.link.sale_type_id, suggestion.link.stage_id)),
+        },
+    )

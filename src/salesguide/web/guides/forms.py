@@ -26,22 +26,14 @@ GUIDE_NEEDS_TWO_STAGES = _("A guide cannot be switched on with fewer than two st
 
 class SaleTypeForm(forms.Form):
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ModelChoiceField(
         label=_("Category"), required=False, queryset=Category.objects.none(), empty_label=_("No category")
     )
     duration = forms.IntegerField(label=_("Estimated duration"), required=False, min_value=0, initial=0)
-    duration_unit = forms.ChoiceField(
-        label=_("Unit"), choices=DurationUnit.choices, initial=DurationUnit.DAYS
-    )
-    has_guide = forms.BooleanField(
-        label=_("Linked to a guide"), required=False, help_text=GUIDE_NEEDS_TWO_STAGES
-    )
-    auto_advance = forms.BooleanField(
-        label=_("Suggest moving to the next stage automatically"), required=False
-    )
+    duration_unit = forms.ChoiceField(label=_("Unit"), choices=DurationUnit.choices, initial=DurationUnit.DAYS)
+    has_guide = forms.BooleanField(label=_("Linked to a guide"), required=False, help_text=GUIDE_NEEDS_TWO_STAGES)
+    auto_advance = forms.BooleanField(label=_("Suggest moving to the next stage automatically"), required=False)
     probability_policy = forms.ChoiceField(
         label=_("Probability"),
         choices=ProbabilityPolicy.choices,
@@ -192,9 +184,7 @@ class ExpectedDaysForm(forms.Form):
     expected_days = forms.IntegerField(
         label=_("Expected days in this stage"),
         required=False,
-        help_text=_(
-            "A sale that stays longer without a planned activity counts as stale. Leave empty for no limit."
-        ),
+        help_text=_("A sale that stays longer without a planned activity counts as stale. Leave empty for no limit."),
     )
 
 

@@ -77,9 +77,7 @@ def _form_page(
         "picker": stage_picker(stage_ids),
         "sale_type": sale_type,
         "action": (
-            reverse("guides:sale_type_edit", args=[sale_type.pk])
-            if sale_type
-            else reverse("guides:sale_type_create")
+            reverse("guides:sale_type_edit", args=[sale_type.pk]) if sale_type else reverse("guides:sale_type_create")
         ),
     }
     return page_or_partial(
@@ -91,17 +89,13 @@ def _sale_type_form(request: HttpRequest, sale_type: SaleType | None) -> HttpRes
     if request.method != "POST":
         if sale_type is None:
             return _form_page(request, SaleTypeForm(), [], None)
-        return _form_page(
-            request, SaleTypeForm(initial=initial_of(sale_type)), current_stage_ids(sale_type), sale_type
-        )
+        return _form_page(request, SaleTypeForm(initial=initial_of(sale_type)), current_stage_ids(sale_type), sale_type)
     if is_arrange_op(request.POST.get("op", "")):
         return _form_page(request, SaleTypeForm.redisplay(request.POST), arranged(request.POST), sale_type)
     form = SaleTypeForm(request.POST)
     saved = save_sale_type(request, form, sale_type)
     if saved is None:
-        return _form_page(
-            request, form, parse_ids(request.POST.getlist("stage_ids")), sale_type, invalid=True
-        )
+        return _form_page(request, form, parse_ids(request.POST.getlist("stage_ids")), sale_type, invalid=True)
     messages.success(request, _("Sale type “%(name)s” saved.") % {"name": saved.name})
     return go_to(request, reverse("guides:sale_type_list"))
 
@@ -126,9 +120,7 @@ def sale_type_list(request: HttpRequest) -> HttpResponse:
         .annotate(stage_count=Count("links", filter=live_links))
         .order_by("rank", "id")
     )
-    return render(
-        request, "guides/sale_type_list.html", {"sale_types": sale_types, "show_deleted": show_deleted}
-    )
+    return render(request, "guides/sale_type_list.html", {"sale_types": sale_types, "show_deleted": show_deleted})
 
 
 @admin_required
@@ -139,8 +131,7 @@ def sale_type_delete(request: HttpRequest, sale_type_id: int) -> HttpResponse:
     service.delete_sale_type(actor(request), sale_type.pk)
     messages.success(
         request,
-        _("Sale type “%(name)s” deleted. You can restore it from the deleted sale types.")
-        % {"name": sale_type.name},
+        _("Sale type “%(name)s” deleted. You can restore it from the deleted sale types.") % {"name": sale_type.name},
     )
     return redirect("guides:sale_type_list")
 

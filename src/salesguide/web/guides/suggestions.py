@@ -267,9 +267,7 @@ def suggestion_move(request: HttpRequest, kind: str, item_id: int) -> HttpRespon
     except DomainError as error:
         messages.error(request, translate(error.message))
     sale_type, stage_id = item.link.sale_type, item.link.stage_id
-    return _answer(
-        request, column(spec, sale_type, stage_id, safe_next(request, designer_url(sale_type.pk, stage_id)))
-    )
+    return _answer(request, column(spec, sale_type, stage_id, safe_next(request, designer_url(sale_type.pk, stage_id))))
 
 
 @require_POST
@@ -280,9 +278,7 @@ def suggestion_delete(request: HttpRequest, kind: str, item_id: int) -> HttpResp
     service.delete_suggestion(actor(request), spec.model, item.pk)
     messages.success(request, spec.deleted % {"name": item.name})
     sale_type, stage_id = item.link.sale_type, item.link.stage_id
-    return _answer(
-        request, column(spec, sale_type, stage_id, safe_next(request, designer_url(sale_type.pk, stage_id)))
-    )
+    return _answer(request, column(spec, sale_type, stage_id, safe_next(request, designer_url(sale_type.pk, stage_id))))
 
 
 @require_POST
@@ -293,6 +289,4 @@ def suggestion_restore(request: HttpRequest, kind: str, item_id: int) -> HttpRes
     service.restore_suggestion(actor(request), spec.model, item.pk)
     messages.success(request, spec.restored % {"name": item.name})
     sale_type, stage_id = item.link.sale_type, item.link.stage_id
-    return _answer(
-        request, column(spec, sale_type, stage_id, safe_next(request, designer_url(sale_type.pk, stage_id)))
-    )
+    return _answer(request, column(spec, sale_type, stage_id, safe_next(request, designer_url(sale_type.pk, stage_id))))

@@ -163,9 +163,7 @@ def _sale_type_page(
     invalid: bool = False,
 ) -> HttpResponse:
     action = (
-        reverse("guides:wizard_sale_type", args=[sale_type.pk])
-        if sale_type
-        else reverse("guides:wizard_sale_type_new")
+        reverse("guides:wizard_sale_type", args=[sale_type.pk]) if sale_type else reverse("guides:wizard_sale_type_new")
     )
     context = {
         "wizard_steps": wizard_steps(2, sale_type, stage_ids),
@@ -186,9 +184,7 @@ def _wizard_sale_type(request: HttpRequest, sale_type: SaleType | None) -> HttpR
         if not stage_ids and sale_type is not None:
             stage_ids = current_stage_ids(sale_type)
         initial = initial_of(sale_type) if sale_type else None
-        return _sale_type_page(
-            request, sale_type, SaleTypeForm(initial=initial, with_guide_fields=False), stage_ids
-        )
+        return _sale_type_page(request, sale_type, SaleTypeForm(initial=initial, with_guide_fields=False), stage_ids)
     op = request.POST.get("op", "")
     if is_arrange_op(op):
         form = SaleTypeForm.redisplay(request.POST, with_guide_fields=False)
@@ -227,9 +223,7 @@ def wizard_guide(request: HttpRequest, sale_type_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            sale_type_service.update_sale_type(
-                actor(request), sale_type.pk, has_guide=True, **form.cleaned_data
-            )
+            sale_type_service.update_sale_type(actor(request), sale_type.pk, has_guide=True, **form.cleaned_data)
         except DomainError as error:
             form.add_error(None, translate(error.message))
         else:
@@ -240,9 +234,7 @@ def wizard_guide(request: HttpRequest, sale_type_id: int) -> HttpResponse:
         "wizard_steps": wizard_steps(3, sale_type),
         "sale_type": sale_type,
         "guide": guide,
-        "bar": stage_bar(
-            guide, None, reverse("guides:wizard_followups", args=[sale_type.pk]), progress=False
-        ),
+        "bar": stage_bar(guide, None, reverse("guides:wizard_followups", args=[sale_type.pk]), progress=False),
         "status": rules.guide_status(sale_type.has_guide, len(guide.stages)),
         "min_stages": rules.MIN_GUIDE_STAGES,
         "form": form,
@@ -261,12 +253,8 @@ def _suggestions_step(request: HttpRequest, sale_type_id: int, number: int, kind
         wizard_steps=wizard_steps(number, sale_type),
         column=context[kind],
         kind=kind,
-        back_url=reverse(
-            "guides:wizard_guide" if number == 4 else "guides:wizard_followups", args=[sale_type.pk]
-        ),
-        forward_url=reverse(
-            "guides:wizard_documents" if number == 4 else "guides:wizard_preview", args=[sale_type.pk]
-        ),
+        back_url=reverse("guides:wizard_guide" if number == 4 else "guides:wizard_followups", args=[sale_type.pk]),
+        forward_url=reverse("guides:wizard_documents" if number == 4 else "guides:wizard_preview", args=[sale_type.pk]),
     )
     return render(request, "guides/wizard/suggestions.html", context)
 

@@ -48,11 +48,7 @@ def actor(request: HttpRequest) -> User:
 
 def load_sale(sale_id: int) -> Sale:
     """The sale with everything its header shows, in one query."""
-    sale = (
-        Sale.objects.select_related("sale_type", "company", "contact", "owner", "stage")
-        .filter(pk=sale_id)
-        .first()
-    )
+    sale = Sale.objects.select_related("sale_type", "company", "contact", "owner", "stage").filter(pk=sale_id).first()
     if sale is None:
         raise Http404(_("There is no such sale. It may have been deleted."))
     return sale

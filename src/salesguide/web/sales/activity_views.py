@@ -35,8 +35,9 @@ def activity_new(request: HttpRequest, sale_id: int) -> HttpResponse:
     initial = {"owner": user.pk, "start_date": start.date(), "start_time": start.time()}
     if request.method != "POST":
         form = ActivityForm(initial=initial)
-        return render(request, "activities/form.html", {"form": form, "sale": sale, "cancel_url": card_url(
-            sale.pk, "activities")})
+        return render(
+            request, "activities/form.html", {"form": form, "sale": sale, "cancel_url": card_url(sale.pk, "activities")}
+        )
     form = ActivityForm(request.POST, initial=initial)
     if form.is_valid():
         try:
@@ -46,8 +47,12 @@ def activity_new(request: HttpRequest, sale_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Activity “%(title)s” is planned.") % {"title": activity.title})
             return go_to(request, card_url(sale.pk, "activities"))
-    return render(request, "activities/form.html",
-                  {"form": form, "sale": sale, "cancel_url": card_url(sale.pk, "activities")}, status=INVALID)
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "sale": sale, "cancel_url": card_url(sale.pk, "activities")},
+        status=INVALID,
+    )
 
 
 @sale_page
@@ -61,8 +66,9 @@ def document_delete(request: HttpRequest, sale_id: int, document_id: int) -> Htt
     if not (user.is_manager or document.owner_id == user.pk or may_edit(user, sale)):
         raise PermissionDenied(_("Only the owner of this document or a manager can delete it."))
     if request.method != "POST":
-        return render(request, "sales/confirm_document_delete.html",
-                      {"sale": sale, "document": document, "cancel_url": back})
+        return render(
+            request, "sales/confirm_document_delete.html", {"sale": sale, "document": document, "cancel_url": back}
+        )
     try:
         document_service.delete_document(user, document.pk)
     except DomainError as error:

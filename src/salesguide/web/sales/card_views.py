@@ -59,10 +59,10 @@ def _count(model: type[Activity] | type[Document], **filters: Any) -> Coalesce:
 def load_card_sale(sale_id: int) -> Sale:
     """The sale with its header's rows and the tabs' counts, in one query."""
     sale = (
-        Sale.objects.select_related("sale_type", "company", "contact", "owner", "stage", "reason", "competitor",
-                                    "stage_when_closed")
-        .annotate(open_activity_count=_count(Activity, completed_at__isnull=True),
-                  document_count=_count(Document))
+        Sale.objects.select_related(
+            "sale_type", "company", "contact", "owner", "stage", "reason", "competitor", "stage_when_closed"
+        )
+        .annotate(open_activity_count=_count(Activity, completed_at__isnull=True), document_count=_count(Document))
         .filter(pk=sale_id)
         .first()
     )
@@ -105,8 +105,9 @@ def _activities_tab(sale: Sale, user: User, may_edit_sale: bool) -> dict[str, An
         Activity.objects.filter(sale=sale).select_related("activity_type", "owner").order_by("start", "id")
     )
     open_ones = [a for a in activities if a.completed_at is None]
-    done = sorted((a for a in activities if a.completed_at is not None),
-                  key=lambda a: (a.completed_at, a.pk), reverse=True)
+    done = sorted(
+        (a for a in activities if a.completed_at is not None), key=lambda a: (a.completed_at, a.pk), reverse=True
+    )
     return {
         "open_rows": activity_rows(open_ones, user, may_edit_sale=may_edit_sale),
         "completed_rows": activity_rows(done, user, may_edit_sale=may_edit_sale),
@@ -186,10 +187,16 @@ def sale_card(request: HttpRequest, sale_id: int) -> HttpResponse:
     sale = load_card_sale(sale_id)
     if is_htmx(request) and request.GET.get("part") == "header":
         # The header again after a change elsewhere on the card (the guide tab announces "sale-changed").
-        return render(request, "sales/_header.html", {
-            "sale": sale, "header": header_of(sale), "may_edit": may_edit(actor(request), sale),
-            "card_url": reverse("sales:card", args=[sale.pk]),
-        })
+        return render(
+            request,
+            "sales/_header.html",
+            {
+                "sale": sale,
+                "header": header_of(sale),
+                "may_edit": may_edit(actor(request), sale),
+                "card_url": reverse("sales:card", args=[sale.pk]),
+            },
+        )
     context = card_context(request, sale, request.GET.get("tab"))
     if is_htmx(request) and request.GET.get("tab"):
         return render(request, "sales/_tabs.html", context)

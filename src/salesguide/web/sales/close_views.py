@@ -57,7 +57,11 @@ CLOSINGS = {
         submit=gettext_lazy("Mark as sold"),
         done=gettext_lazy("Sale “%(title)s” is marked as sold."),
         close=lambda user, sale, data: service.close_sale_as_sold(
-            user, sale.pk, date=data.get("date"), reason_id=_pk(data.get("reason")), amount=data.get("amount"),
+            user,
+            sale.pk,
+            date=data.get("date"),
+            reason_id=_pk(data.get("reason")),
+            amount=data.get("amount"),
             version=data["version"],
         ),
         initial=lambda sale: {"date": timezone.localdate(), "amount": sale.amount, "version": sale.version},
@@ -70,8 +74,12 @@ CLOSINGS = {
         submit=gettext_lazy("Mark as lost"),
         done=gettext_lazy("Sale “%(title)s” is marked as lost."),
         close=lambda user, sale, data: service.close_sale_as_lost(
-            user, sale.pk, date=data.get("date"), reason_id=_pk(data.get("reason")),
-            competitor_id=_pk(data.get("competitor")), version=data["version"],
+            user,
+            sale.pk,
+            date=data.get("date"),
+            reason_id=_pk(data.get("reason")),
+            competitor_id=_pk(data.get("competitor")),
+            version=data["version"],
         ),
         initial=lambda sale: {"date": timezone.localdate(), "version": sale.version},
     ),
@@ -83,7 +91,10 @@ CLOSINGS = {
         submit=gettext_lazy("Mark as stalled"),
         done=gettext_lazy("Sale “%(title)s” is stalled until %(date)s."),
         close=lambda user, sale, data: service.stall_sale(
-            user, sale.pk, reopen_date=data["reopen_date"], reason_id=_pk(data.get("reason")),
+            user,
+            sale.pk,
+            reopen_date=data["reopen_date"],
+            reason_id=_pk(data.get("reason")),
             version=data["version"],
         ),
         initial=lambda sale: {"version": sale.version},
@@ -91,10 +102,22 @@ CLOSINGS = {
 }
 
 
-def _close_page(request: HttpRequest, closing: Closing, sale: Sale, form: forms.Form, *, invalid: bool = False,
-                conflict: bool = False) -> HttpResponse:
-    context = {"closing": closing, "sale": sale, "form": form, "conflict": conflict,
-               "title": closing.title % {"title": sale.title}}
+def _close_page(
+    request: HttpRequest,
+    closing: Closing,
+    sale: Sale,
+    form: forms.Form,
+    *,
+    invalid: bool = False,
+    conflict: bool = False,
+) -> HttpResponse:
+    context = {
+        "closing": closing,
+        "sale": sale,
+        "form": form,
+        "conflict": conflict,
+        "title": closing.title % {"title": sale.title},
+    }
     return render(request, "sales/close_form.html", context, status=INVALID if invalid else 200)
 
 
@@ -137,8 +160,11 @@ def _proposed_followup(user: User, sale: Sale) -> dict[str, Any]:
     """The follow-up a stalled sale proposes: a call on the re-open date at 09:00 in the user's time zone."""
     proposal = activity_service.propose_reopen_followup(sale.title, sale.reopen_date) if sale.reopen_date else None
     if proposal is None:
-        return {"title": _("Re-open: %(title)s") % {"title": sale.title}, "start_date": sale.reopen_date,
-                "owner": user.pk}
+        return {
+            "title": _("Re-open: %(title)s") % {"title": sale.title},
+            "start_date": sale.reopen_date,
+            "owner": user.pk,
+        }
     start = timezone.localtime(proposal.start)
     return {
         "activity_type": proposal.activity_type_id,
@@ -186,8 +212,7 @@ def reopen(request: HttpRequest, sale_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Sale “%(title)s” is open again.") % {"title": reopened.title})
             return go_to(request, card_url(sale.pk))
-    return render(request, "sales/confirm_reopen.html", {"sale": sale, "form": form, "conflict": True},
-                  status=INVALID)
+    return render(request, "sales/confirm_reopen.html", {"sale": sale, "form": form, "conflict": True}, status=INVALID)
 
 
 @sale_page
@@ -206,7 +231,8 @@ def set_completed(request: HttpRequest, sale_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Sale “%(title)s” is marked completed.") % {"title": sale.title} if completed
+            _("Sale “%(title)s” is marked completed.") % {"title": sale.title}
+            if completed
             else _("Sale “%(title)s” is no longer marked completed.") % {"title": sale.title},
         )
     return go_to(request, card_url(sale.pk))

@@ -65,14 +65,18 @@ def document_card(request: HttpRequest, sale_id: int, document_id: int) -> HttpR
         _, preview = document_service.render_document_preview(actor(request), document.pk)
     except NotFound:
         raise Http404(_("There is no such document on this sale.")) from None
-    return render(request, "sales/document_card.html", {
-        "sale": sale,
-        "document": document,
-        "preview": preview,
-        "problem": translate(preview.problem) if preview.problem else "",
-        "may_change": may_change(actor(request), sale, document),
-        "back_url": card_url(sale.pk, "documents"),
-    })
+    return render(
+        request,
+        "sales/document_card.html",
+        {
+            "sale": sale,
+            "document": document,
+            "preview": preview,
+            "problem": translate(preview.problem) if preview.problem else "",
+            "may_change": may_change(actor(request), sale, document),
+            "back_url": card_url(sale.pk, "documents"),
+        },
+    )
 
 
 @sale_page
@@ -105,8 +109,9 @@ def document_regenerate(request: HttpRequest, sale_id: int, document_id: int) ->
     except DomainError as error:
         messages.error(request, translate(error.message))
     else:
-        messages.success(request, _("Generated again from the sale as it is now: “%(subject)s”.")
-                         % {"subject": document.subject})
+        messages.success(
+            request, _("Generated again from the sale as it is now: “%(subject)s”.") % {"subject": document.subject}
+        )
     return go_to(request, safe_next(request, document_url(sale.pk, document.pk)))
 
 

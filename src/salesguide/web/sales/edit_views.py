@@ -91,8 +91,10 @@ def sale_edit(request: HttpRequest, sale_id: int) -> HttpResponse:
             add_to_form(form, error, SALE_FIELD_ALIASES)
             return _form_page(request, form, sale, invalid=True, conflict=isinstance(error, StaleVersion))
         if resetting:
-            messages.success(request, _("The probability follows the stage again: %(probability)d%%.")
-                             % {"probability": saved.probability})
+            messages.success(
+                request,
+                _("The probability follows the stage again: %(probability)d%%.") % {"probability": saved.probability},
+            )
             return go_to(request, reverse("sales:edit", args=[sale.pk]))
         if changes:
             messages.success(request, _("Sale “%(title)s” is saved.") % {"title": saved.title})
@@ -106,8 +108,11 @@ def sale_edit(request: HttpRequest, sale_id: int) -> HttpResponse:
 def sale_delete(request: HttpRequest, sale_id: int) -> HttpResponse:
     sale = editable_sale(request, sale_id)
     if request.method != "POST":
-        return render(request, "sales/confirm_delete.html", {"sale": sale, "form": VersionOnlyForm(
-            initial={"version": sale.version})})
+        return render(
+            request,
+            "sales/confirm_delete.html",
+            {"sale": sale, "form": VersionOnlyForm(initial={"version": sale.version})},
+        )
     form = VersionOnlyForm(request.POST)
     if form.is_valid():
         try:
@@ -117,8 +122,7 @@ def sale_delete(request: HttpRequest, sale_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Sale “%(title)s” is deleted.") % {"title": sale.title})
             return go_to(request, reverse("sales:list"))
-    return render(request, "sales/confirm_delete.html", {"sale": sale, "form": form, "conflict": True},
-                  status=INVALID)
+    return render(request, "sales/confirm_delete.html", {"sale": sale, "form": form, "conflict": True}, status=INVALID)
 
 
 @sale_page
@@ -139,8 +143,11 @@ def move_stage(request: HttpRequest, sale_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, translate(error.message))
     else:
-        messages.success(request, _("The sale is now in stage “%(stage)s” (%(probability)d%%).")
-                         % {"stage": moved.stage.name if moved.stage else "—", "probability": moved.probability})
+        messages.success(
+            request,
+            _("The sale is now in stage “%(stage)s” (%(probability)d%%).")
+            % {"stage": moved.stage.name if moved.stage else "—", "probability": moved.probability},
+        )
     return go_to(request, back)
 
 
@@ -158,6 +165,8 @@ def reset_probability(request: HttpRequest, sale_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, translate(error.message))
     else:
-        messages.success(request, _("The probability follows the stage again: %(probability)d%%.")
-                         % {"probability": saved.probability})
+        messages.success(
+            request,
+            _("The probability follows the stage again: %(probability)d%%.") % {"probability": saved.probability},
+        )
     return go_to(request, back)

@@ -76,7 +76,10 @@ def _date_widget(**attrs: Any) -> forms.DateInput:
 
 def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
-        label=label, required=False, widget=_date_widget(), error_messages={"invalid": _("Enter a valid date.")},
+        label=label,
+        required=False,
+        widget=_date_widget(),
+        error_messages={"invalid": _("Enter a valid date.")},
         **kwargs,
     )
 
@@ -97,8 +100,10 @@ class SaleForm(forms.Form):
         empty_label=_("Choose a sale type"),
         widget=forms.Select(attrs={"required": True}),
         help_text=_("The sale starts in the first stage of its type, with that stage's probability."),
-        error_messages={"required": _("Choose a sale type."),
-                        "invalid_choice": _("Choose one of the sale types in the list.")},
+        error_messages={
+            "required": _("Choose a sale type."),
+            "invalid_choice": _("Choose one of the sale types in the list."),
+        },
     )
     # Selects whose options the view fills (the companies matching a search, the contacts of the company):
     # there may be too many to list them all.
@@ -107,18 +112,23 @@ class SaleForm(forms.Form):
         required=False,
         min_value=1,
         max_value=ID_MAX,
-        widget=forms.Select(attrs={
-            "hx-get": reverse_lazy("sales:contact_options"), "hx-target": "#id_contact",
-            "hx-trigger": "change", "hx-swap": "innerHTML",
-        }),
+        widget=forms.Select(
+            attrs={
+                "hx-get": reverse_lazy("sales:contact_options"),
+                "hx-target": "#id_contact",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        ),
     )
-    contact = forms.IntegerField(label=_("Contact"), required=False, min_value=1, max_value=ID_MAX,
-                                 widget=forms.Select)
+    contact = forms.IntegerField(label=_("Contact"), required=False, min_value=1, max_value=ID_MAX, widget=forms.Select)
     owner = OwnerChoiceField(
         label=_("Owner"),
         queryset=User.objects.none(),
-        error_messages={"required": _("Choose the owner of the sale."),
-                        "invalid_choice": _("Choose one of the users in the list.")},
+        error_messages={
+            "required": _("Choose the owner of the sale."),
+            "invalid_choice": _("Choose one of the users in the list."),
+        },
     )
     amount = AmountField(label=_("Amount"), required=False)
     currency = forms.CharField(
@@ -243,8 +253,19 @@ class SaleEditForm(VersionedForm, SaleForm):
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
     )
 
-    field_order = ["title", "sale_type", "stage", "probability", "company", "contact", "owner", "amount",
-                   "currency", "expected_date", "description"]
+    field_order = [
+        "title",
+        "sale_type",
+        "stage",
+        "probability",
+        "company",
+        "contact",
+        "owner",
+        "amount",
+        "currency",
+        "expected_date",
+        "description",
+    ]
 
     def __init__(self, *args: Any, actor: User, sale: Sale, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, sale=sale, **kwargs)
@@ -254,9 +275,11 @@ class SaleEditForm(VersionedForm, SaleForm):
         )
         stage_field = self.fields["stage"]
         assert isinstance(stage_field, forms.TypedChoiceField)
-        links = SaleTypeStage.objects.filter(
-            sale_type_id=sale.sale_type_id, removed=False, stage__deleted=False
-        ).select_related("stage").order_by("rank", "id")
+        links = (
+            SaleTypeStage.objects.filter(sale_type_id=sale.sale_type_id, removed=False, stage__deleted=False)
+            .select_related("stage")
+            .order_by("rank", "id")
+        )
         stage_field.choices = [(link.stage_id, f"{link.stage.name} ({link.stage.probability}%)") for link in links]
         if sale.stage_id is not None and all(link.stage_id != sale.stage_id for link in links):
             stage_field.choices = [("", "—"), *stage_field.choices]
@@ -278,8 +301,13 @@ class SaleEditForm(VersionedForm, SaleForm):
         data = self.cleaned_data
         all_fields["stage_id"] = data.get("stage")
         all_fields["probability"] = data.get("probability")
-        names = {"sale_type": "sale_type_id", "company": "company_id", "contact": "contact_id",
-                 "owner": "owner_id", "stage": "stage_id"}
+        names = {
+            "sale_type": "sale_type_id",
+            "company": "company_id",
+            "contact": "contact_id",
+            "owner": "owner_id",
+            "stage": "stage_id",
+        }
         changed = {names.get(name, name) for name in self.changed_data}
         if "sale_type_id" in changed:
             # The new type has its own stages and the sale starts over in its first (SPEC 3.9).
@@ -350,9 +378,7 @@ class StallForm(VersionedForm):
         self.fields["reopen_date"].required = True
         self.fields["reopen_date"].error_messages["required"] = _("Choose a re-open date after today.")
         self.fields["reopen_date"].widget.attrs["required"] = True
-        self.fields["reopen_date"].widget.attrs["min"] = (
-            timezone.localdate() + dt.timedelta(days=1)
-        ).isoformat()
+        self.fields["reopen_date"].widget.attrs["min"] = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 
 
 class VersionOnlyForm(VersionedForm):
@@ -375,8 +401,9 @@ class SaleFilterForm(forms.Form):
     company = forms.IntegerField(required=False, min_value=1)
     after = forms.CharField(required=False, max_length=200)
 
-    def __init__(self, *args: Any, sale_types: list[SaleType], stages: list[Any], owners: list[User],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, sale_types: list[SaleType], stages: list[Any], owners: list[User], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sale_type"].choices = [("", _("Every sale type")), *((t.pk, t.name) for t in sale_types)]  # type: ignore[attr-defined]
         self.fields["stage"].choices = [("", _("Every stage")), *((s.pk, s.name) for s in stages)]  # type: ignore[attr-defined]

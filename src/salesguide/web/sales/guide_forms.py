@@ -82,13 +82,21 @@ class DocumentForm(forms.Form):
 
 def initial_of_draft(draft: FollowupDraft) -> dict[str, Any]:
     return {
-        "activity_type": draft.activity_type_id, "title": draft.title, "start": draft.start,
-        "duration_minutes": draft.duration_minutes, "owner": draft.owner_id, "text": draft.text,
+        "activity_type": draft.activity_type_id,
+        "title": draft.title,
+        "start": draft.start,
+        "duration_minutes": draft.duration_minutes,
+        "owner": draft.owner_id,
+        "text": draft.text,
     }
 
 
 def initial_of_activity(activity: Activity) -> dict[str, Any]:
     return {
-        "activity_type": activity.activity_type_id, "title": activity.title, "start": activity.start,
-        "duration_minutes": activity.duration_minutes, "owner": activity.owner_id, "text": activity.text,
+        "activity_type": activity.activity_type_id,
+        "title": activity.title,
+        "start": activity.start,
+        "duration_minutes": activity.duration_minutes,
+        "owner": activity.owner_id,
+        "text": activity.text,
     }

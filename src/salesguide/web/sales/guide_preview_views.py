@@ -21,8 +21,11 @@ from salesguide.web.sales.guide_views import PAGE, PREVIEW, _actor, _looking, ca
 def _preview(request: HttpRequest, sale: Sale, heading: str, **preview: Any) -> HttpResponse:
     """``preview`` holds what ``_preview.html`` shows: ``kind`` ("followup" or "document"), ``draft`` (nothing
     created yet) and the fields of the activity or document."""
-    context = {"sale": sale, "preview": {"heading": heading, **preview},
-               "back_url": card_url(sale.pk, **_looking(request).params)}
+    context = {
+        "sale": sale,
+        "preview": {"heading": heading, **preview},
+        "back_url": card_url(sale.pk, **_looking(request).params),
+    }
     if is_htmx(request):
         return render(request, PREVIEW, context)
     return render(request, PAGE, {**context, "page_title": heading})
@@ -42,8 +45,17 @@ def followup_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> 
     draft = activities.draft_followup(_actor(request), sale, suggestion_id)
     activity_type = ActivityType.objects.filter(pk=draft.activity_type_id).first()
     return _preview(
-        request, sale, draft.title, kind="followup", draft=True, activity_type=activity_type, title=draft.title,
-        start=draft.start, duration_minutes=draft.duration_minutes, owner=_actor(request), text=draft.text,
+        request,
+        sale,
+        draft.title,
+        kind="followup",
+        draft=True,
+        activity_type=activity_type,
+        title=draft.title,
+        start=draft.start,
+        duration_minutes=draft.duration_minutes,
+        owner=_actor(request),
+        text=draft.text,
     )
 
 
@@ -58,8 +70,15 @@ def document_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> 
     sale = _full_sale(sale_id)
     draft, rendered = documents.render_suggestion_preview(_actor(request), sale_id, suggestion_id)
     return _preview(
-        request, sale, draft.subject, kind="document", draft=True, template_name=draft.template_name,
-        subject=draft.subject, our_reference=draft.our_reference, **_rendered(rendered),
+        request,
+        sale,
+        draft.subject,
+        kind="document",
+        draft=True,
+        template_name=draft.template_name,
+        subject=draft.subject,
+        our_reference=draft.our_reference,
+        **_rendered(rendered),
     )
 
 
@@ -70,9 +89,18 @@ def activity_preview(request: HttpRequest, sale_id: int, activity_id: int) -> Ht
     if activity is None:
         raise Http404(gettext("This follow-up does not exist on this sale."))
     return _preview(
-        request, sale, activity.title, kind="followup", activity_type=activity.activity_type, title=activity.title,
-        start=activity.start, duration_minutes=activity.duration_minutes, owner=activity.owner, text=activity.text,
-        completed_at=activity.completed_at, activity_id=activity.pk,
+        request,
+        sale,
+        activity.title,
+        kind="followup",
+        activity_type=activity.activity_type,
+        title=activity.title,
+        start=activity.start,
+        duration_minutes=activity.duration_minutes,
+        owner=activity.owner,
+        text=activity.text,
+        completed_at=activity.completed_at,
+        activity_id=activity.pk,
     )
 
 
@@ -83,9 +111,17 @@ def created_document_preview(request: HttpRequest, sale_id: int, document_id: in
         raise Http404(gettext("This document does not exist on this sale."))
     document, rendered = documents.render_document_preview(_actor(request), document_id)
     return _preview(
-        request, sale, document.subject, kind="document", template_name=document.template.name,
-        subject=document.subject, our_reference=document.our_reference, created_at=document.created_at,
-        generated_at=document.generated_at, owner=document.owner, **_rendered(rendered),
+        request,
+        sale,
+        document.subject,
+        kind="document",
+        template_name=document.template.name,
+        subject=document.subject,
+        our_reference=document.our_reference,
+        created_at=document.created_at,
+        generated_at=document.generated_at,
+        owner=document.owner,
+        **_rendered(rendered),
         download_url=reverse("sales:document_file", args=[sale_id, document_id]),
         document_url=reverse("sales:document", args=[sale_id, document_id]),
     )

@@ -343,7 +343,8 @@ def _form_view(
 
 def _created_message(activity: Activity) -> str:
     return gettext("Follow-up “%(title)s” created for %(start)s.") % {
-        "title": activity.title, "start": _when(activity.start)
+        "title": activity.title,
+        "start": _when(activity.start),
     }
 
 
@@ -359,8 +360,14 @@ def followup_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
         fields = form.service_fields()
         with transaction.atomic():
             activity = activities.create_followup_from_suggestion(
-                actor, sale_id, suggestion_id, start=fields["start"], owner_id=fields["owner_id"],
-                text=fields["text"], title=fields["title"], duration_minutes=fields["duration_minutes"],
+                actor,
+                sale_id,
+                suggestion_id,
+                start=fields["start"],
+                owner_id=fields["owner_id"],
+                text=fields["text"],
+                title=fields["title"],
+                duration_minutes=fields["duration_minutes"],
             )
             # Creating from a suggestion takes the suggestion's type; another one chosen here is an edit.
             if fields["activity_type_id"] != activity.activity_type_id:
@@ -368,12 +375,19 @@ def followup_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
         return _created_message(activity)
 
     return _form_view(
-        request, sale,
-        OpenForm("followup", suggestion_id, None, _action("followup_create", sale_id, request,
-                                                           suggestion_id=suggestion_id), draft),
+        request,
+        sale,
+        OpenForm(
+            "followup",
+            suggestion_id,
+            None,
+            _action("followup_create", sale_id, request, suggestion_id=suggestion_id),
+            draft,
+        ),
         gettext("Create follow-up “%(name)s”") % {"name": draft.title},
-        lambda data: FollowupForm(data, initial=None if data else initial_of_draft(draft),
-                                  current_type_id=draft.activity_type_id),
+        lambda data: FollowupForm(
+            data, initial=None if data else initial_of_draft(draft), current_type_id=draft.activity_type_id
+        ),
         save,
     )
 
@@ -397,13 +411,19 @@ def document_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
         )
 
     return _form_view(
-        request, sale,
-        OpenForm("document", suggestion_id, None, _action("document_create", sale_id, request,
-                                                           suggestion_id=suggestion_id), draft),
+        request,
+        sale,
+        OpenForm(
+            "document",
+            suggestion_id,
+            None,
+            _action("document_create", sale_id, request, suggestion_id=suggestion_id),
+            draft,
+        ),
         gettext("Create document “%(name)s”") % {"name": draft.subject},
-        lambda data: DocumentForm(data, initial=None if data else {
-            "subject": draft.subject, "our_reference": draft.our_reference
-        }),
+        lambda data: DocumentForm(
+            data, initial=None if data else {"subject": draft.subject, "our_reference": draft.our_reference}
+        ),
         save,
     )
 
@@ -425,11 +445,16 @@ def activity_edit(request: HttpRequest, sale_id: int, activity_id: int) -> HttpR
         return gettext("Follow-up “%(title)s” saved.") % {"title": saved.title}
 
     return _form_view(
-        request, sale,
+        request,
+        sale,
         OpenForm("activity", activity_id, None, _action("activity_edit", sale_id, request, activity_id=activity_id)),
         gettext("Edit follow-up “%(title)s”") % {"title": activity.title},
-        lambda data: FollowupForm(data, initial=None if data else initial_of_activity(activity),
-                                  current_type_id=activity.activity_type_id, current_owner_id=activity.owner_id),
+        lambda data: FollowupForm(
+            data,
+            initial=None if data else initial_of_activity(activity),
+            current_type_id=activity.activity_type_id,
+            current_owner_id=activity.owner_id,
+        ),
         save,
     )
 

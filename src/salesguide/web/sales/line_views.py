@@ -68,14 +68,20 @@ class QuantityField(forms.Field):
 
 class LineForm(forms.Form):
     description = forms.CharField(
-        label=gettext_lazy("Description"), max_length=DESCRIPTION_MAX_LENGTH,
-        error_messages={"required": gettext_lazy("Describe what this line offers."),
-                        "max_length": gettext_lazy("At most %(limit_value)d characters.")},
+        label=gettext_lazy("Description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        error_messages={
+            "required": gettext_lazy("Describe what this line offers."),
+            "max_length": gettext_lazy("At most %(limit_value)d characters."),
+        },
     )
-    quantity = QuantityField(label=gettext_lazy("Quantity"),
-                             error_messages={"required": gettext_lazy("Enter a quantity.")})
-    unit_price = AmountField(label=gettext_lazy("Unit price"),
-                             error_messages={"required": gettext_lazy("Enter a unit price (0 when it is free).")})
+    quantity = QuantityField(
+        label=gettext_lazy("Quantity"), error_messages={"required": gettext_lazy("Enter a quantity.")}
+    )
+    unit_price = AmountField(
+        label=gettext_lazy("Unit price"),
+        error_messages={"required": gettext_lazy("Enter a unit price (0 when it is free).")},
+    )
 
 
 LineFormSet = formset_factory(LineForm, extra=EMPTY_ROWS, can_delete=True, max_num=MAX_LINES, absolute_max=1000)
@@ -96,7 +102,8 @@ def _kept_forms(formset: Any) -> list[forms.Form]:
     new row typed in (the empty ones are left out)."""
     removed = set(map(id, formset.deleted_forms))
     return [
-        form for index, form in enumerate(formset.forms)
+        form
+        for index, form in enumerate(formset.forms)
         if id(form) not in removed and (index < formset.initial_form_count() or form.has_changed())
     ]
 
@@ -111,20 +118,31 @@ def _row_total(form: forms.Form, currency: str) -> str:
 
 
 def _page(
-    request: HttpRequest, sale: Sale, formset: Any, version_form: forms.Form, *, total: int | None = None,
-    conflict: bool = False, status: int = 200,
+    request: HttpRequest,
+    sale: Sale,
+    formset: Any,
+    version_form: forms.Form,
+    *,
+    total: int | None = None,
+    conflict: bool = False,
+    status: int = 200,
 ) -> HttpResponse:
     rows = [Row(form, _row_total(form, sale.currency)) for form in formset.forms]
-    return render(request, "sales/lines.html", {
-        "sale": sale,
-        "formset": formset,
-        "rows": rows,
-        "version_form": version_form,
-        "total": format_amount(sale.amount if total is None else total, sale.currency),
-        "conflict": conflict,
-        "reload_url": _lines_url(sale),
-        "card_url": reverse("sales:card", args=[sale.pk]),
-    }, status=status)
+    return render(
+        request,
+        "sales/lines.html",
+        {
+            "sale": sale,
+            "formset": formset,
+            "rows": rows,
+            "version_form": version_form,
+            "total": format_amount(sale.amount if total is None else total, sale.currency),
+            "conflict": conflict,
+            "reload_url": _lines_url(sale),
+            "card_url": reverse("sales:card", args=[sale.pk]),
+        },
+        status=status,
+    )
 
 
 def _typed_total(forms_to_save: list[forms.Form]) -> int:
@@ -155,8 +173,10 @@ def _put_on_rows(error: ValidationFailed, kept: list[forms.Form], version_form: 
 def sale_lines(request: HttpRequest, sale_id: int) -> HttpResponse:
     sale = editable_sale(request, sale_id)
     if request.method != "POST":
-        initial = [{"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price}
-                   for line in line_rows(sale.pk)]
+        initial = [
+            {"description": line.description, "quantity": line.quantity, "unit_price": line.unit_price}
+            for line in line_rows(sale.pk)
+        ]
         return _page(request, sale, LineFormSet(initial=initial), VersionOnlyForm(initial={"version": sale.version}))
     version_form = VersionOnlyForm(request.POST)
     if "add_row" in request.POST:
@@ -169,8 +189,14 @@ def sale_lines(request: HttpRequest, sale_id: int) -> HttpResponse:
         return _page(request, sale, formset, version_form, status=INVALID)
     kept = _kept_forms(formset)
     typed_total = _typed_total(kept)
-    lines = [{"description": form.cleaned_data["description"], "quantity": form.cleaned_data["quantity"],
-              "unit_price": form.cleaned_data["unit_price"]} for form in kept]
+    lines = [
+        {
+            "description": form.cleaned_data["description"],
+            "quantity": form.cleaned_data["quantity"],
+            "unit_price": form.cleaned_data["unit_price"],
+        }
+        for form in kept
+    ]
     try:
         saved = service.replace_sale_lines(actor(request), sale.pk, lines, version=version_form.cleaned_data["version"])
     except ValidationFailed as error:
@@ -178,12 +204,25 @@ def sale_lines(request: HttpRequest, sale_id: int) -> HttpResponse:
         return _page(request, sale, formset, version_form, total=typed_total, status=INVALID)
     except DomainError as error:
         add_to_form(version_form, error)
-        return _page(request, sale, formset, version_form, total=typed_total,
-                     conflict=isinstance(error, StaleVersion), status=INVALID)
+        return _page(
+            request,
+            sale,
+            formset,
+            version_form,
+            total=typed_total,
+            conflict=isinstance(error, StaleVersion),
+            status=INVALID,
+        )
     if lines:
-        messages.success(request, _("The lines are saved. The amount is now %(amount)s.")
-                         % {"amount": format_amount(saved.amount, saved.currency)})
+        messages.success(
+            request,
+            _("The lines are saved. The amount is now %(amount)s.")
+            % {"amount": format_amount(saved.amount, saved.currency)},
+        )
     else:
-        messages.success(request, _("The sale has no lines now; its amount stays %(amount)s and can be typed "
-                                    "again.") % {"amount": format_amount(saved.amount, saved.currency)})
+        messages.success(
+            request,
+            _("The sale has no lines now; its amount stays %(amount)s and can be typed again.")
+            % {"amount": format_amount(saved.amount, saved.currency)},
+        )
     return go_to(request, reverse("sales:card", args=[sale.pk]))

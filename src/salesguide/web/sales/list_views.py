@@ -127,8 +127,9 @@ def _int_or_none(value: str | None) -> int | None:
 def company_options_view(request: HttpRequest) -> HttpResponse:
     """The company select's options for a search typed next to it (htmx)."""
     options = company_options(_int_or_none(request.GET.get("company")), (request.GET.get("company_q") or "")[:100])
-    return render(request, "sales/_options.html", {"options": options,
-                                                    "selected": _int_or_none(request.GET.get("company"))})
+    return render(
+        request, "sales/_options.html", {"options": options, "selected": _int_or_none(request.GET.get("company"))}
+    )
 
 
 @sale_page
@@ -136,5 +137,6 @@ def contact_options_view(request: HttpRequest) -> HttpResponse:
     """The contact select's options once a company is chosen (htmx)."""
     company_id = _int_or_none(request.GET.get("company"))
     selected = _int_or_none(request.GET.get("contact"))
-    return render(request, "sales/_options.html", {"options": contact_options(company_id, selected),
-                                                    "selected": selected})
+    return render(
+        request, "sales/_options.html", {"options": contact_options(company_id, selected), "selected": selected}
+    )

@@ -58,9 +58,7 @@ def parse_amount(text: str, decimal_separator: str = ",", thousand_separator: st
     if marks:
         last = text[marks[-1]]
         kinds = {text[position] for position in marks}
-        if len(kinds) == 2 or (text.count(last) == 1 and (
-            len(text) - marks[-1] - 1 != 3 or last == decimal_separator
-        )):
+        if len(kinds) == 2 or (text.count(last) == 1 and (len(text) - marks[-1] - 1 != 3 or last == decimal_separator)):
             decimal_at = marks[-1]
     whole_text, fraction = (text, "") if decimal_at is None else (text[:decimal_at], text[decimal_at + 1 :])
     if decimal_at is not None and not fraction.isdigit():

@@ -17,8 +17,7 @@ from salesguide.web.sales.access import actor, sale_page
 
 
 def _report(sale_id: int) -> SalePrint:
-    report = sale_print(sale_id, language=translation.get_language() or settings.LANGUAGE_CODE,
-                        now=timezone.now())
+    report = sale_print(sale_id, language=translation.get_language() or settings.LANGUAGE_CODE, now=timezone.now())
     if report is None:
         raise Http404(_("There is no such sale. It may have been deleted."))
     return report
