@@ -533,10 +533,11 @@ def test_changing_the_sale_type_moves_the_sale_to_the_new_types_first_stage_with
 
     sale = sales.change_sale_type(salesperson_user, sale.pk, cat.existing.pk)
 
+    # The new type keeps a manual value (its policy), as any stage change under it would
     assert (fresh(sale).sale_type, as_seen(sale), fresh(sale).probability_is_manual) == (
         cat.existing,
-        (cat.review.pk, "open", 20),
-        False,
+        (cat.review.pk, "open", 45),
+        True,
     )
     last = rows(sale)[-1]
     assert (last.kind, last.from_stage_id, last.to_stage_id) == ("sale_type", cat.lead.pk, cat.review.pk)

@@ -452,6 +452,43 @@ def test_given_an_open_sale_when_its_sale_type_changes_then_it_moves_to_the_firs
     assert outcome.change == row(ChangeKind.SALE_TYPE, sale.stage_id, first_stage, OPEN, OPEN, before, probability)
 
 
+NEW_TYPE = (StageInfo(21, 5), StageInfo(22, 50), StageInfo(23, 80))
+
+
+@pytest.mark.parametrize(
+    ("sale", "chosen", "policy", "expected_stage", "expected_probability", "manual"),
+    [
+        (open_sale(OFFER), 22, FOLLOW, 22, 50, False),
+        (open_sale(OFFER), OFFER, FOLLOW, 21, 5, False),
+        (open_sale(OFFER), None, FOLLOW, 21, 5, False),
+        (open_sale(OFFER, manual=45), 23, FOLLOW, 23, 80, False),
+        (open_sale(OFFER, manual=45), 23, KEEP, 23, 45, True),
+        (open_sale(OFFER), 23, KEEP, 23, 80, False),
+    ],
+    ids=[
+        "stage-of-new-type",
+        "old-stage-not-of-new-type",
+        "no-stage-given",
+        "follow-stage-drops-manual",
+        "keep-manual-keeps-it",
+        "keep-manual-without-manual",
+    ],
+)
+def test_given_a_stage_beside_the_new_type_then_the_sale_lands_there_only_when_the_new_type_uses_it(
+    sale, chosen, policy, expected_stage, expected_probability, manual
+):
+    outcome = selling.change_sale_type(sale, NEW_TYPE, chosen, policy)
+
+    assert (outcome.state.stage_id, outcome.state.probability, outcome.state.probability_is_manual) == (
+        expected_stage,
+        expected_probability,
+        manual,
+    )
+    assert outcome.change == row(
+        ChangeKind.SALE_TYPE, OFFER, expected_stage, OPEN, OPEN, sale.probability, expected_probability
+    )
+
+
 # --- 3.10 a stage is deleted or removed from the type --------------------------------------------------------
 
 

@@ -427,11 +427,58 @@ def test_changing_the_sale_type_moves_the_sale_to_the_first_stage_of_the_new_typ
 ) -> None:
     sale = make_sale(salesperson_user, world)
     page = text_of(salesperson_client.get(reverse("sales:edit", args=[sale.pk])))
-    assert "Changing the sale type moves the sale to the first stage of the new type." in page
-    # The stage field still says Lead, which the new type does not use; the type change wins
+    assert "the new type&#x27;s first stage unless you pick another" in page
+    # Without JavaScript the stage field still says Lead, which the new type does not use: the first stage
     salesperson_client.post(reverse("sales:edit", args=[sale.pk]), edit_data(sale, sale_type=world["existing"].pk))
     sale.refresh_from_db()
     assert (sale.sale_type_id, sale.stage_id, sale.probability) == (world["existing"].pk, world["offer"].pk, 50)
+
+
+def test_changing_the_sale_type_together_with_a_stage_of_the_new_type_puts_the_sale_in_that_stage(
+    salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
+) -> None:
+    sale = make_sale(salesperson_user, world)
+    data = edit_data(sale, sale_type=world["existing"].pk, stage=world["contract"].pk)
+
+    response = salesperson_client.post(reverse("sales:edit", args=[sale.pk]), data)
+
+    assert response.status_code == 302
+    sale.refresh_from_db()
+    assert (sale.sale_type_id, sale.stage_id, sale.probability) == (world["existing"].pk, world["contract"].pk, 80)
+    rows = list(StageChange.objects.filter(sale=sale).order_by("id").values_list("kind", "to_stage_id"))
+    assert rows == [("created", world["lead"].pk), ("sale_type", world["contract"].pk)]
+
+
+def test_changing_the_sale_type_with_a_stage_and_a_probability_keeps_both_with_a_row_each(
+    salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
+) -> None:
+    sale = make_sale(salesperson_user, world)
+    data = edit_data(sale, sale_type=world["existing"].pk, stage=world["contract"].pk, probability=65)
+
+    salesperson_client.post(reverse("sales:edit", args=[sale.pk]), data)
+
+    sale.refresh_from_db()
+    assert (sale.stage_id, sale.probability, sale.probability_is_manual) == (world["contract"].pk, 65, True)
+    kinds = list(StageChange.objects.filter(sale=sale).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["created", "sale_type", "probability"]
+
+
+def test_choosing_another_sale_type_on_the_edit_form_offers_that_types_stages(
+    salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
+) -> None:
+    sale = make_sale(salesperson_user, world)
+    form_page = salesperson_client.get(reverse("sales:edit", args=[sale.pk])).content.decode()
+    assert 'hx-get="/sales/stage-options/"' in form_page
+
+    response = salesperson_client.get(
+        reverse("sales:stage_options"), {"sale_type": world["existing"].pk, "stage": world["lead"].pk}
+    )
+
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]+)</option>', response.content.decode())
+    assert options == [
+        (str(world["offer"].pk), " selected", "Offer (50%)"),
+        (str(world["contract"].pk), "", "Contract (80%)"),
+    ]
 
 
 def test_a_probability_out_of_range_is_refused_next_to_the_field_and_reset_keeps_typed_changes(

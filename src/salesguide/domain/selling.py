@@ -176,16 +176,22 @@ def reset_probability(state: SaleState, stages: Sequence[StageInfo]) -> Outcome:
     )
 
 
-def change_sale_type(state: SaleState, new_stages: Sequence[StageInfo]) -> Outcome:
-    """SPEC 3.9: the sale moves to the first stage of the new type, with its probability."""
+def change_sale_type(
+    state: SaleState,
+    new_stages: Sequence[StageInfo],
+    to_stage_id: int | None = None,
+    policy: ProbabilityPolicy | str = ProbabilityPolicy.FOLLOW_STAGE,
+) -> Outcome:
+    """SPEC 3.9: the sale moves to the new type's stage it was given, when that stage is one of the new type's,
+    and otherwise to the new type's first stage. Its probability follows the new type's policy, as on any
+    stage change. One history row: the type change is one change, wherever it lands."""
     _require_open(state)
-    first = new_stages[0] if new_stages else None
-    after = replace(
-        state,
-        stage_id=first.id if first else None,
-        probability=first.probability if first else 0,
-        probability_is_manual=False,
-    )
+    target = next((s for s in new_stages if s.id == to_stage_id), None) or (new_stages[0] if new_stages else None)
+    if target is None:
+        after = replace(state, stage_id=None, probability=0, probability_is_manual=False)
+    else:
+        probability, manual = _probability_on_entering(state, target, policy)
+        after = replace(state, stage_id=target.id, probability=probability, probability_is_manual=manual)
     return Outcome(after, _change(ChangeKind.SALE_TYPE, state, after))
 
 

@@ -309,10 +309,15 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
             raise NotAllowed(Message(gettext_noop("Only a manager can hand a sale to someone else.")))
         sale.owner = _owner(changes["owner_id"], actor)
     if "sale_type_id" in changes and changes["sale_type_id"] != sale.sale_type_id:
+        # SPEC 3.9 with the stage chosen beside the type: one change, landing on that stage when it is one of
+        # the new type's (a client that sends the whole sale back sends the old stage too: then the first).
         new_type = _live_sale_type(changes["sale_type_id"])
-        _apply(sale, selling.change_sale_type(state_of(sale), stages_of(new_type.pk)), actor)
+        outcome = selling.change_sale_type(
+            state_of(sale), stages_of(new_type.pk), changes.get("stage_id"), new_type.probability_policy
+        )
+        _apply(sale, outcome, actor)
         sale.sale_type = new_type
-    if "stage_id" in changes and changes["stage_id"] != sale.stage_id:
+    elif "stage_id" in changes and changes["stage_id"] != sale.stage_id:
         _apply(
             sale,
             selling.move_to_stage(

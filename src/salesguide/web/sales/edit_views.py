@@ -22,7 +22,15 @@ from salesguide.models import Sale
 from salesguide.services import sales as service
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, safe_next, sale_page
-from salesguide.web.sales.forms import SALE_FIELD_ALIASES, SaleEditForm, SaleForm, VersionOnlyForm, sale_initial
+from salesguide.web.sales.forms import (
+    ID_MAX,
+    SALE_FIELD_ALIASES,
+    SaleEditForm,
+    SaleForm,
+    VersionOnlyForm,
+    sale_initial,
+    stage_choices,
+)
 
 
 def card_url(sale_id: int, tab: str | None = None) -> str:
@@ -170,3 +178,19 @@ def reset_probability(request: HttpRequest, sale_id: int) -> HttpResponse:
             _("The probability follows the stage again: %(probability)d%%.") % {"probability": saved.probability},
         )
     return go_to(request, back)
+
+
+def _id(value: str | None) -> int | None:
+    number = int(value) if value and value.isdigit() else None
+    return number if number is not None and 0 < number <= ID_MAX else None
+
+
+@sale_page
+def stage_options(request: HttpRequest) -> HttpResponse:
+    """The stage select's options for the sale type just chosen on the edit form (htmx): the stage that was
+    selected stays selected when the new type uses it, otherwise the new type's first stage is."""
+    options = stage_choices(_id(request.GET.get("sale_type")))
+    selected = _id(request.GET.get("stage"))
+    if all(value != selected for value, _label in options):
+        selected = options[0][0] if options else None
+    return render(request, "sales/_options.html", {"options": options, "selected": selected})

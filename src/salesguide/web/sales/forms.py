@@ -227,6 +227,18 @@ def contact_options(company_id: int | None, selected_id: int | None) -> list[tup
     return [("", "—"), *((p.pk, label(p)) for p in found)]
 
 
+def stage_choices(sale_type_id: int | None) -> list[tuple[Any, str]]:
+    """The live stages of a sale type in order, labelled with their probability (the stage select)."""
+    if sale_type_id is None:
+        return []
+    links = (
+        SaleTypeStage.objects.filter(sale_type_id=sale_type_id, removed=False, stage__deleted=False)
+        .select_related("stage")
+        .order_by("rank", "id")
+    )
+    return [(link.stage_id, f"{link.stage.name} ({link.stage.probability}%)") for link in links]
+
+
 class VersionedForm(forms.Form):
     """A form that changes a sale carries the version it was read at, so a change made meanwhile is noticed."""
 
@@ -269,20 +281,31 @@ class SaleEditForm(VersionedForm, SaleForm):
 
     def __init__(self, *args: Any, actor: User, sale: Sale, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, sale=sale, **kwargs)
-        self.fields["sale_type"].help_text = _(
-            "Changing the sale type moves the sale to the first stage of the new type. Activities and documents "
-            "are kept."
+        type_field = self.fields["sale_type"]
+        type_field.help_text = _(
+            "Changing the sale type moves the sale to the stage chosen beside it (the new type's first stage "
+            "unless you pick another). Activities and documents are kept."
+        )
+        # Choosing another type swaps the stage options for the new type's (htmx), so what the user picks
+        # beside the type is what the sale gets (SPEC 3.9).
+        type_field.widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("sales:stage_options"),
+                "hx-target": "#id_stage",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+                "hx-include": "#id_stage",
+            }
         )
         stage_field = self.fields["stage"]
         assert isinstance(stage_field, forms.TypedChoiceField)
-        links = (
-            SaleTypeStage.objects.filter(sale_type_id=sale.sale_type_id, removed=False, stage__deleted=False)
-            .select_related("stage")
-            .order_by("rank", "id")
-        )
-        stage_field.choices = [(link.stage_id, f"{link.stage.name} ({link.stage.probability}%)") for link in links]
-        if sale.stage_id is not None and all(link.stage_id != sale.stage_id for link in links):
-            stage_field.choices = [("", "—"), *stage_field.choices]
+        posted_type = self._chosen("sale_type", sale.sale_type_id) if self.is_bound else sale.sale_type_id
+        choices = stage_choices(posted_type or sale.sale_type_id)
+        if sale.stage_id is not None and all(value != sale.stage_id for value, _label in choices):
+            # The stored stage, when it is not (or no longer) one of the type's, stays valid to post back
+            # unchanged: an unchanged stage beside a new type means "the new type's first stage".
+            choices = [("", "—"), *choices] if posted_type == sale.sale_type_id else [*choices, (sale.stage_id, "—")]
+        stage_field.choices = choices
         stage_field.help_text = _("Moving to another stage sets the probability to that stage's probability.")
         probability_field = self.fields["probability"]
         probability_field.help_text = _("The sale's own probability, a whole number from 0 to 100.")
@@ -309,9 +332,6 @@ class SaleEditForm(VersionedForm, SaleForm):
             "stage": "stage_id",
         }
         changed = {names.get(name, name) for name in self.changed_data}
-        if "sale_type_id" in changed:
-            # The new type has its own stages and the sale starts over in its first (SPEC 3.9).
-            changed -= {"stage_id", "probability"}
         if data.get("probability") is None:
             changed.discard("probability")
         if data.get("stage") is None:

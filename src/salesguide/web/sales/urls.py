@@ -21,6 +21,7 @@ urlpatterns = [
     path("new/", edit_views.sale_create, name="new"),
     path("company-options/", list_views.company_options_view, name="company_options"),
     path("contact-options/", list_views.contact_options_view, name="contact_options"),
+    path("stage-options/", edit_views.stage_options, name="stage_options"),
     path("<int:sale_id>/", card_views.sale_card, name="card"),
     path("<int:sale_id>/edit/", edit_views.sale_edit, name="edit"),
     path("<int:sale_id>/lines/", line_views.sale_lines, name="lines"),
