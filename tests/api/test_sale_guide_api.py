@@ -371,6 +371,56 @@ def test_completing_offers_the_next_auto_suggested_follow_up_to_a_user_who_confi
     assert Activity.objects.count() == 1
 
 
+def test_a_follow_up_from_a_suggestion_may_take_another_activity_type(api, admin_user, sale, guide):
+    # Given another live activity type
+    meeting = catalog.create_activity_type(admin_user, name="Visit", kind="meeting", default_duration_minutes=60)
+
+    # When the client chooses it in the overrides
+    response = api.post(f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}", {"activity_type_id": meeting.pk})
+
+    # Then the follow-up has that type and still remembers its suggestion
+    assert response.status_code == 201
+    activity = Activity.objects.get(pk=response.json()["id"])
+    assert (activity.activity_type_id, activity.suggested_followup_id) == (meeting.pk, guide.followups[0].pk)
+
+
+def test_a_deleted_activity_type_is_refused_and_nothing_is_created(api, admin_user, sale, guide):
+    gone = catalog.create_activity_type(admin_user, name="Fax", kind="task", default_duration_minutes=5)
+    catalog.delete_list_item(admin_user, type(gone), gone.pk)
+
+    response = api.post(f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}", {"activity_type_id": gone.pk})
+
+    assert response.status_code == 404
+    assert Activity.objects.count() == 0
+
+
+def test_answering_the_offer_twice_gives_back_the_follow_up_created_the_first_time(api, admin_user, sale, guide):
+    # Given the offer of the next follow-up after completing the first
+    first = api.post(f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}").json()
+    offer = api.post(f"activities/{first['id']}/complete").json()["next_suggestion"]
+
+    # When the client answers "create", and retries
+    answer_url = f"sales/{sale.pk}/guide/next-followup/{offer['suggestion_id']}"
+    created = api.post(answer_url)
+    again = api.post(answer_url)
+
+    # Then one follow-up exists; the retry gives it back with 200
+    assert (created.status_code, again.status_code) == (201, 200)
+    assert created.json()["id"] == again.json()["id"]
+    assert Activity.objects.filter(suggested_followup_id=offer["suggestion_id"]).count() == 1
+    assert admin_user.__class__.objects.get(pk=admin_user.pk).confirm_suggested_followups is True
+
+
+def test_answering_always_stops_asking(api, admin_user, sale, guide):
+    first = api.post(f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}").json()
+    offer = api.post(f"activities/{first['id']}/complete").json()["next_suggestion"]
+
+    response = api.post(f"sales/{sale.pk}/guide/next-followup/{offer['suggestion_id']}", {"always": True})
+
+    assert response.status_code == 201
+    assert admin_user.__class__.objects.get(pk=admin_user.pk).confirm_suggested_followups is False
+
+
 def test_completing_creates_the_next_follow_up_directly_for_a_user_who_does_not_confirm(
     make_api, token_for, make_user, make_sale, guide
 ):

@@ -738,3 +738,40 @@ def test_each_guide_page_needs_a_login(client: Client, guide: Guide, sale: Sale)
     response = client.get(url("tab", sale), headers=HTMX)
     assert response.status_code == 302
     assert re.match(r"^/login/", response["Location"])
+
+
+# --- the cost of one tick ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stages", "followups"), [(2, 2), (8, 6)], ids=["2-stage guide", "8-stage guide"])
+@pytest.mark.parametrize("asked", [True, False], ids=["asked", "created directly"])
+def test_one_tick_on_the_guide_tab_costs_at_most_15_queries_whatever_the_guide(
+    client: Client, admin_user: User, salesperson_user: User, stages: int, followups: int, asked: bool
+) -> None:
+    # Given a guide of this size and a sale with many follow-ups created and some completed
+    big = build_guide(admin_user, name=f"Guide {stages}", stages=stages, followups=followups)
+    sale = sales.create_sale(salesperson_user, title="Big deal", sale_type_id=big.sale_type.pk)
+    for suggestion in big.followups[0][1:]:
+        planned(sale, suggestion, salesperson_user)
+    for stage_followups in big.followups[1:]:
+        for suggestion in stage_followups:
+            activities.complete_activity(salesperson_user, planned(sale, suggestion, salesperson_user).pk)
+    Activity.objects.filter(sale=sale, suggested_followup_id=big.followups[0][1].pk).delete()
+    first = planned(sale, big.followups[0][0], salesperson_user)
+    User.objects.filter(pk=salesperson_user.pk).update(confirm_suggested_followups=asked)
+    client.force_login(salesperson_user)
+
+    # When the salesperson ticks the first follow-up (htmx)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.post(
+            url("activity_toggle", sale, activity_id=first.pk), {"completed": "on"}, headers=HTMX
+        ).content.decode()
+
+    # Then the next follow-up is offered (or created), and it took 12 queries (15 when it was created): the
+    # guide is read once, whatever its size
+    if asked:
+        assert dialog_titles(html) == ["Create the next suggested follow-up “Call 1.2”?"]
+    else:
+        assert Activity.objects.filter(suggested_followup=big.followups[0][1]).count() == 1
+        assert any("The next suggested follow-up “Call 1.2” was created for" in m for m in messages_of(html))
+    assert len(queries) == (12 if asked else 15), "\n".join(q["sql"] for q in queries.captured_queries)

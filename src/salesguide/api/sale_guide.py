@@ -21,6 +21,7 @@ from salesguide.api.sales_schemas import (
     DocumentPreviewOut,
     FollowupOverridesIn,
     FollowupPreviewOut,
+    NextFollowupAnswerIn,
     SaleGuideOut,
 )
 from salesguide.models import Sale
@@ -109,8 +110,8 @@ def get_sale_guide(request: HttpRequest, id: PathId) -> dict[str, Any]:
     response=responses({201: ActivityOut}, *WRITE, *BODY, 404),
     summary="Create a follow-up from a suggestion of the sale's guide",
     description=(
-        "Filled in from the suggestion and the sale; the body may override `start`, `owner_id`, `title`, "
-        "`text` and `duration_minutes`. The activity remembers its suggestion."
+        "Filled in from the suggestion and the sale; the body may override `activity_type_id`, `start`, "
+        "`owner_id`, `title`, `text` and `duration_minutes`. The activity remembers its suggestion."
     ),
 )
 def create_followup_from_suggestion(
@@ -119,6 +120,24 @@ def create_followup_from_suggestion(
     overrides = (payload or FollowupOverridesIn.model_validate({})).model_dump(exclude_none=True)
     activity = activities.create_followup_from_suggestion(actor(request), id, suggestion_id, **overrides)
     return 201, load_activity(activity.pk)
+
+
+@router.post(
+    "/sales/{int:id}/guide/next-followup/{int:suggestion_id}",
+    response=responses({200: ActivityOut, 201: ActivityOut}, *WRITE, *BODY, 404),
+    summary="Answer “create” to the offer of the next suggested follow-up",
+    description=(
+        "The answer to `next_suggestion` of `POST /activities/{id}/complete`. Creates the follow-up from the "
+        "suggestion (201) unless one was created from it on this sale already: then that one comes back (200), "
+        "so a retry never plans the same step twice. `always: true` also stops asking from now on."
+    ),
+)
+def answer_next_followup_offer(
+    request: HttpRequest, id: PathId, suggestion_id: PathId, payload: NextFollowupAnswerIn | None = None
+) -> tuple[int, dict[str, Any]]:
+    always = payload.always if payload is not None else False
+    answered = activities.answer_next_followup_offer(actor(request), id, suggestion_id, always=always)
+    return (201 if answered.created else 200), load_activity(answered.activity.pk)
 
 
 @router.post(

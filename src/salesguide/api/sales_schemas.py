@@ -108,7 +108,9 @@ class SaleListParams(PageParams):
     status: SaleStatus | None = Field(None, description="Only sales with this status.")
     owner: RefId | None = Field(None, description="Only the sales of this user.")
     company: RefId | None = Field(None, description="Only the sales of this company.")
-    q: Line | None = Field(None, description="Part of the title, in any case.")
+    q: Line | None = Field(
+        None, description="Words (at most 8 count) that must each be in the title or the company's name, in any case."
+    )
 
 
 class SaleIn(InSchema):
@@ -302,11 +304,18 @@ class SaleGuideOut(Schema):
 
 
 class FollowupOverridesIn(InSchema):
+    activity_type_id: RefIdPatch = Field(None, description="Leave out for the suggestion's activity type.")
     start: MomentPatch = Field(None, description="Leave out for the previous guide follow-up (or now) + its offset.")
     owner_id: RefIdPatch = Field(None, description="Leave out for yourself.")
     title: TitlePatch = None
     text: DescriptionPatch = None
     duration_minutes: MinutesPatch = Field(None, description="Leave out for the suggestion's duration.")
+
+
+class NextFollowupAnswerIn(InSchema):
+    always: bool = Field(
+        False, description="Also stop asking: from now on the next suggested follow-up is created directly."
+    )
 
 
 class DocumentOverridesIn(InSchema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
 from salesguide.domain.catalog import guide_status
 from salesguide.models import SaleType, SaleTypeStage, SuggestedDocument, SuggestedFollowup
@@ -23,6 +23,12 @@ class FollowupView:
     text: str
     auto_suggest: bool
     rank: int
+    # What a follow-up made from it lasts when the suggestion gives no duration.
+    activity_type_minutes: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return self.duration_minutes or self.activity_type_minutes
 
 
 @dataclass(frozen=True)
@@ -63,19 +69,47 @@ class GuideView:
         return guide_status(self.has_guide, len(self.stages)).active
 
 
+def live_link_filter(prefix: str = "") -> Q:
+    """The one definition of a live stage of a sale type: the link is not taken out of the type and the stage
+    is not deleted (decision 0003). ``prefix`` reaches the links through a relation (``"links__"``), for counts."""
+    return Q(**{f"{prefix}removed": False, f"{prefix}stage__deleted": False})
+
+
+def live_links(sale_type_id: int | None = None) -> QuerySet[SaleTypeStage]:
+    """The live links of one sale type (or of every type, for a prefetch), in the type's order."""
+    links = SaleTypeStage.objects.filter(live_link_filter())
+    if sale_type_id is not None:
+        links = links.filter(sale_type_id=sale_type_id)
+    return links.order_by("rank", "id")
+
+
+@dataclass(frozen=True)
+class LiveStage:
+    stage_id: int
+    name: str
+    probability: int
+    rank: int
+
+
+def live_stages(sale_type_id: int) -> list[LiveStage]:
+    """The live stages of a sale type in order, in one query: what a stage select, the rules of selling
+    (``services.sales.stages_of``) and every other list of a type's stages start from."""
+    rows = live_links(sale_type_id).values_list("stage_id", "stage__name", "stage__probability", "rank")
+    return [LiveStage(stage_id, name, probability, rank) for stage_id, name, probability, rank in rows]
+
+
 def has_active_guide(sale_type: SaleType) -> bool:
     """``guide_of_sale_type(sale_type).active`` in one count query (none when the guide is off), for pages that
     only need to know whether to show a guide."""
     if not sale_type.has_guide:
         return False
-    live = SaleTypeStage.objects.filter(sale_type_id=sale_type.pk, removed=False, stage__deleted=False)
-    return guide_status(True, live.count()).active
+    return guide_status(True, live_links(sale_type.pk).count()).active
 
 
 def guide_of_sale_type(sale_type: SaleType) -> GuideView:
     """Three queries whatever the size of the guide: links with stages, follow-ups, documents."""
     links = (
-        SaleTypeStage.objects.filter(sale_type=sale_type, removed=False, stage__deleted=False)
+        live_links(sale_type.pk)
         .select_related("stage")
         .prefetch_related(
             Prefetch(
@@ -91,7 +125,6 @@ def guide_of_sale_type(sale_type: SaleType) -> GuideView:
                 .order_by("rank", "id"),
             ),
         )
-        .order_by("rank", "id")
     )
     stages = [
         GuideStageView(
@@ -113,6 +146,7 @@ def guide_of_sale_type(sale_type: SaleType) -> GuideView:
                     text=f.text,
                     auto_suggest=f.auto_suggest,
                     rank=f.rank,
+                    activity_type_minutes=f.activity_type.default_duration_minutes,
                 )
                 for f in link.followups.all()
             ],

@@ -77,8 +77,9 @@ class SaleGuide:
         return next((s for s in self.stages if s.stage_id == stage_id), None)
 
 
-def sale_guide(sale: Sale) -> SaleGuide:
-    guide = guide_of_sale_type(sale.sale_type)
+def sale_guide(sale: Sale, *, guide: GuideView | None = None) -> SaleGuide:
+    """``guide``: the sale type's guide when it was read already in this request (then two queries)."""
+    guide = guide if guide is not None else guide_of_sale_type(sale.sale_type)
     followup_ids = [f.id for s in guide.stages for f in s.followups]
     document_ids = [d.id for s in guide.stages for d in s.documents]
     activities: dict[int, list[CreatedActivityView]] = {}

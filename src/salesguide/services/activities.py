@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from salesguide.domain import guide_progress as progress
+from salesguide.domain.activities import default_start
 from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.errors import FieldProblem, Message, NotAllowed, RuleViolation, gettext_noop
 from salesguide.models import (
@@ -23,38 +24,41 @@ from salesguide.models import (
     ActivityType,
     Company,
     Contact,
-    Role,
     Sale,
     SuggestedFollowup,
     User,
 )
-from salesguide.queries.sale_guide import sale_guide
+from salesguide.queries.guides import FollowupView
+from salesguide.queries.sale_guide import SaleGuide, sale_guide
 from salesguide.queries.sales import followup_activity_type
 from salesguide.services import lists
-from salesguide.services.permissions import require_user
-from salesguide.services.sales import may_edit
+from salesguide.services.clock import at_time_for, now_for
+from salesguide.services.permissions import (
+    allowed_actions,
+    may_change_sale,
+    require_change_activity,
+    require_user,
+)
 
 TITLE_MAX = 200
 
 
 def refresh_next_activity(sale_id: int | None) -> None:
-    """Store the sale's earliest not-completed activity start (lists sort and filter on it)."""
+    """Store the sale's earliest not-completed activity start (lists sort and filter on it), in one statement."""
     if sale_id is None:
         return
-    earliest = Activity.objects.filter(sale_id=sale_id, completed_at__isnull=True).aggregate(m=Min("start"))["m"]
-    Sale.objects.filter(pk=sale_id).update(next_activity_at=earliest)
+    earliest = (
+        Activity.objects.filter(sale_id=sale_id, completed_at__isnull=True)
+        .order_by()
+        .values("sale_id")
+        .annotate(m=Min("start"))
+        .values("m")
+    )
+    Sale.objects.filter(pk=sale_id).update(next_activity_at=Subquery(earliest[:1]))
 
 
-def _may_change(actor: User, activity: Activity) -> bool:
-    if actor.role in (Role.ADMIN, Role.MANAGER) or activity.owner_id == actor.pk:
-        return True
-    return activity.sale is not None and may_edit(actor, activity.sale)
-
-
-def _require_change(actor: User, activity: Activity) -> None:
-    require_user(actor)
-    if not _may_change(actor, activity):
-        raise NotAllowed(Message(gettext_noop("Only the owner of this activity or a manager can change it.")))
+# Who may change an activity is decided in services.permissions.
+_require_change = require_change_activity
 
 
 def _problems(fields: dict[str, Any]) -> list[FieldProblem]:
@@ -118,7 +122,7 @@ def create_activity(
     raise_if_problems(_problems(fields))
     activity_type = lists.get_item(ActivityType, activity_type_id, include_deleted=False)
     sale = _locked_sale(sale_id) if sale_id is not None else None
-    if sale is not None and not may_edit(actor, sale):
+    if sale is not None and not may_change_sale(actor, sale):
         raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can plan activities on it.")))
     company = lists.get_item(Company, company_id) if company_id is not None else (sale.company if sale else None)
     contact = lists.get_item(Contact, contact_id) if contact_id is not None else (sale.contact if sale else None)
@@ -205,46 +209,40 @@ class FollowupDraft:
     contact_id: int | None
 
 
-def _suggestion_on_sale(sale: Sale, suggestion_id: int) -> SuggestedFollowup:
-    suggestion = (
-        SuggestedFollowup.objects.select_related("link", "activity_type")
-        .filter(
-            pk=suggestion_id,
-            deleted=False,
-            link__sale_type_id=sale.sale_type_id,
-            link__removed=False,
-            # A suggestion of a deleted stage is no longer part of the guide, like one of a removed stage.
-            link__stage__deleted=False,
-        )
-        .first()
-    )
-    if suggestion is None:
-        raise lists.not_found(SuggestedFollowup, suggestion_id)
-    return suggestion
+def default_followup_start(actor: User) -> dt.datetime:
+    """Where a new follow-up starts when nobody said: the next whole hour on the acting user's clock."""
+    return default_start(now_for(actor))
 
 
-def _default_now() -> dt.datetime:
-    # The next whole hour: a follow-up "today" should not start in the past.
-    now = timezone.localtime()
-    return (now + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-
-
-def draft_followup(actor: User, sale: Sale, suggestion_id: int) -> FollowupDraft:
-    """SPEC 3.3: pre-filled from the blueprint and the sale; start = previous guide follow-up (or now) + offset."""
-    suggestion = _suggestion_on_sale(sale, suggestion_id)
-    on_guide = sale_guide(sale).on_guide
+def _draft_on_guide(actor: User, sale: Sale, guide: SaleGuide, suggestion: FollowupView) -> FollowupDraft:
+    """The draft from a guide already read: no query."""
     return FollowupDraft(
-        suggestion_id=suggestion.pk,
+        suggestion_id=suggestion.id,
         activity_type_id=suggestion.activity_type_id,
         title=suggestion.name,
         text=suggestion.text,
-        start=progress.followup_start(on_guide, suggestion.pk, _default_now()),
-        duration_minutes=suggestion.duration_minutes or suggestion.activity_type.default_duration_minutes,
+        start=progress.followup_start(guide.on_guide, suggestion.id, default_followup_start(actor)),
+        duration_minutes=suggestion.minutes,
         owner_id=actor.pk,
         sale_id=sale.pk,
         company_id=sale.company_id,
         contact_id=sale.contact_id,
     )
+
+
+def _followup_on_guide(guide: SaleGuide, suggestion_id: int) -> FollowupView | None:
+    return next((f for s in guide.guide.stages for f in s.followups if f.id == suggestion_id), None)
+
+
+def draft_followup(actor: User, sale: Sale, suggestion_id: int, *, guide: SaleGuide | None = None) -> FollowupDraft:
+    """SPEC 3.3: pre-filled from the blueprint and the sale; start = previous guide follow-up (or now) + offset."""
+    guide = guide if guide is not None else sale_guide(sale)
+    suggestion = _followup_on_guide(guide, suggestion_id)
+    if suggestion is None:
+        # Not (or no longer) part of this sale's guide: a deleted suggestion, one of a removed or deleted stage,
+        # or one of another sale type.
+        raise lists.not_found(SuggestedFollowup, suggestion_id)
+    return _draft_on_guide(actor, sale, guide, suggestion)
 
 
 def preview_followup_from_suggestion(actor: User, sale_id: int, suggestion_id: int) -> FollowupDraft:
@@ -255,35 +253,97 @@ def preview_followup_from_suggestion(actor: User, sale_id: int, suggestion_id: i
     return draft_followup(actor, sale, suggestion_id)
 
 
+def _require_plan_on(actor: User, sale: Sale) -> None:
+    if not may_change_sale(actor, sale):
+        raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can plan activities on it.")))
+
+
+def _create_from_draft(actor: User, sale: Sale, draft: FollowupDraft, **overrides: Any) -> Activity:
+    """The activity a draft describes, with the overrides given (None: the draft's value). The caller holds the
+    transaction and the sale's lock."""
+    values = {name: value for name, value in overrides.items() if value is not None}
+    fields: dict[str, Any] = {
+        "title": values.get("title", draft.title),
+        "start": values.get("start", draft.start),
+        "text": values.get("text", draft.text),
+        "duration_minutes": values.get("duration_minutes", draft.duration_minutes),
+    }
+    raise_if_problems(_problems(fields))
+    activity_type_id = draft.activity_type_id
+    if "activity_type_id" in values:
+        activity_type_id = lists.get_item(ActivityType, values["activity_type_id"], include_deleted=False).pk
+    owner_id = values.get("owner_id", draft.owner_id)
+    return Activity.objects.create(
+        activity_type_id=activity_type_id,
+        title=fields["title"].strip(),
+        text=fields["text"] or "",
+        start=fields["start"],
+        duration_minutes=fields["duration_minutes"],
+        owner=actor if owner_id == actor.pk else _owner(owner_id, actor),
+        sale=sale,
+        company_id=sale.company_id,
+        contact_id=sale.contact_id,
+        suggested_followup_id=draft.suggestion_id,
+    )
+
+
 @transaction.atomic
 def create_followup_from_suggestion(
     actor: User,
     sale_id: int,
     suggestion_id: int,
     *,
+    activity_type_id: int | None = None,
     start: dt.datetime | None = None,
     owner_id: int | None = None,
     text: str | None = None,
     title: str | None = None,
     duration_minutes: int | None = None,
 ) -> Activity:
-    """Create from a suggestion; the activity remembers its blueprint (SPEC 3.3)."""
+    """Create from a suggestion; the activity remembers its blueprint (SPEC 3.3). Every field of the draft may be
+    overridden, the activity type too, through every door."""
     sale = _locked_sale(sale_id)
-    if not may_edit(actor, sale):
-        raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can plan activities on it.")))
+    _require_plan_on(actor, sale)
     draft = draft_followup(actor, sale, suggestion_id)
-    suggestion = _suggestion_on_sale(sale, suggestion_id)
-    return create_activity(
+    activity = _create_from_draft(
         actor,
-        activity_type_id=draft.activity_type_id,
-        title=title if title is not None else draft.title,
-        start=start if start is not None else draft.start,
-        duration_minutes=duration_minutes if duration_minutes is not None else draft.duration_minutes,
-        text=text if text is not None else draft.text,
-        owner_id=owner_id if owner_id is not None else draft.owner_id,
-        sale_id=sale.pk,
-        suggested_followup=suggestion,
+        sale,
+        draft,
+        activity_type_id=activity_type_id,
+        start=start,
+        owner_id=owner_id,
+        text=text,
+        title=title,
+        duration_minutes=duration_minutes,
     )
+    refresh_next_activity(sale.pk)
+    return activity
+
+
+@dataclass(frozen=True)
+class OfferAnswer:
+    """The follow-up the answer "create" gave: made now (``created``), or the one made by an earlier answer."""
+
+    activity: Activity
+    created: bool
+
+
+@transaction.atomic
+def answer_next_followup_offer(actor: User, sale_id: int, suggestion_id: int, *, always: bool = False) -> OfferAnswer:
+    """The answer "Create" (or "always create, don't ask again") to the offer of the next suggested follow-up
+    (SPEC 3.5). The sale is locked first, so a second click, another tab or a retried API call finds the
+    follow-up the first one made and gives it back instead of planning the same step twice."""
+    sale = _locked_sale(sale_id)
+    _require_plan_on(actor, sale)
+    if always:
+        actor.confirm_suggested_followups = False
+        actor.save(update_fields=["confirm_suggested_followups"])
+    existing = Activity.objects.filter(sale_id=sale.pk, suggested_followup_id=suggestion_id).order_by("id").first()
+    if existing is not None:
+        return OfferAnswer(existing, created=False)
+    activity = _create_from_draft(actor, sale, draft_followup(actor, sale, suggestion_id))
+    refresh_next_activity(sale.pk)
+    return OfferAnswer(activity, created=True)
 
 
 # --- the follow-up a stalled sale proposes -----------------------------------------------------------------
@@ -299,13 +359,14 @@ class ReopenFollowupProposal:
     duration_minutes: int
 
 
-def propose_reopen_followup(title: str, reopen_date: dt.date) -> ReopenFollowupProposal | None:
+def propose_reopen_followup(actor: User, title: str, reopen_date: dt.date) -> ReopenFollowupProposal | None:
     """SPEC 3.8: stalling a sale proposes a follow-up on its re-open date — a phone call (else the first live
-    activity type) at 09:00 local time. Nothing is created; the user saves or skips it."""
+    activity type) at 09:00 in the acting user's time zone, whichever door asked. Nothing is created; the user
+    saves or skips it."""
     activity_type = followup_activity_type()
     if activity_type is None:
         return None
-    start = timezone.make_aware(dt.datetime.combine(reopen_date, REOPEN_FOLLOWUP_TIME))
+    start = at_time_for(actor, reopen_date, REOPEN_FOLLOWUP_TIME)
     return ReopenFollowupProposal(
         activity_type_id=activity_type.pk,
         title=gettext("Re-open: %(title)s") % {"title": title},
@@ -318,42 +379,89 @@ def propose_reopen_followup(title: str, reopen_date: dt.date) -> ReopenFollowupP
 
 
 @dataclass(frozen=True)
+class Offers:
+    """The two questions a sale's guide may put after a follow-up is done (SPEC 3.5, 3.6): create the next
+    suggested follow-up (its draft), and move on to the next stage (its id)."""
+
+    next_followup: FollowupDraft | None = None
+    advance_to_stage_id: int | None = None
+
+
+def open_offers(
+    actor: User, sale: Sale, guide: SaleGuide, *, suggestion_id: int | None, advance_to: int | None
+) -> Offers:
+    """Which of the questions asked earlier (a reload, the way back without JavaScript) still hold: the next
+    follow-up while it is on the guide and nothing was made from it; the move while every item of the current
+    stage is done, auto-advance is on and it is not the last stage. Nobody who may not change the sale is
+    asked, nor is anyone about a closed sale."""
+    if not guide.has_guide or not may_change_sale(actor, sale):
+        return Offers()
+    draft = None
+    if suggestion_id is not None:
+        suggestion = _followup_on_guide(guide, suggestion_id)
+        if suggestion is not None and not guide.on_guide.activities.get(suggestion_id):
+            draft = _draft_on_guide(actor, sale, guide, suggestion)
+    advance = None
+    if advance_to is not None and allowed_actions(actor, sale).move:
+        advance = advance_to if progress.advance_offer(guide.on_guide, guide.auto_advance) == advance_to else None
+    return Offers(draft, advance)
+
+
+@dataclass(frozen=True)
 class Completion:
-    """What completing an activity led to: the next suggested follow-up to offer (when the user wants to be
-    asked), the one created directly (when not), and the stage to offer moving to."""
+    """What completing an activity led to, decided once: the next suggested follow-up to offer (when the user
+    wants to be asked), the one created directly (when not), and the stage to offer moving to. ``sale`` and
+    ``guide`` are the sale and its guide after all of it, for the page that shows the result."""
 
     activity: Activity
     next_suggestion: FollowupDraft | None
     created_activity: Activity | None
     offer_advance_to_stage_id: int | None
+    sale: Sale | None = None
+    guide: SaleGuide | None = None
+
+    @property
+    def offers(self) -> Offers:
+        return Offers(self.next_suggestion, self.offer_advance_to_stage_id)
+
+
+def _locked_activity(activity_id: int, sale_id: int | None) -> Activity:
+    query = Activity.objects.select_for_update(of=("self",)).select_related("sale__sale_type")
+    activity = query.filter(pk=activity_id).first()
+    if activity is None or (sale_id is not None and activity.sale_id != sale_id):
+        raise lists.not_found(Activity, activity_id)
+    return activity
 
 
 @transaction.atomic
-def complete_activity(actor: User, activity_id: int) -> Completion:
-    activity = _get(activity_id)
+def complete_activity(actor: User, activity_id: int, *, sale_id: int | None = None) -> Completion:
+    """Complete a follow-up and decide, once, what the guide offers next. ``sale_id``: the sale the caller
+    expects the activity on (the guide tab's URL); another is refused as not found."""
+    activity = _locked_activity(activity_id, sale_id)
     _require_change(actor, activity)
     if activity.completed_at is not None:
         raise RuleViolation(Message(gettext_noop("This activity is already completed.")))
     activity.completed_at = timezone.now()
     activity.save(update_fields=["completed_at", "updated_at"])
-    refresh_next_activity(activity.sale_id)
+    sale = activity.sale
+    if sale is None:
+        return Completion(activity, None, None, None)
+    guide = sale_guide(sale)
     next_draft: FollowupDraft | None = None
     created: Activity | None = None
-    advance_to: int | None = None
-    if activity.sale_id is not None:
-        sale = Sale.objects.select_related("sale_type").get(pk=activity.sale_id)
-        guide = sale_guide(sale)
-        if guide.has_guide and activity.suggested_followup_id is not None:
-            upcoming = progress.next_suggestion(guide.on_guide, activity.suggested_followup_id)
-            if upcoming is not None and may_edit(actor, sale):
-                if actor.confirm_suggested_followups:
-                    next_draft = draft_followup(actor, sale, upcoming.id)
-                else:
-                    created = create_followup_from_suggestion(actor, sale.pk, upcoming.id)
-                    guide = sale_guide(sale)
-        if guide.has_guide:
-            advance_to = progress.advance_offer(guide.on_guide, guide.auto_advance)
-    return Completion(activity, next_draft, created, advance_to)
+    if guide.has_guide and activity.suggested_followup_id is not None and may_change_sale(actor, sale):
+        upcoming = progress.next_suggestion(guide.on_guide, activity.suggested_followup_id)
+        suggestion = _followup_on_guide(guide, upcoming.id) if upcoming is not None else None
+        if suggestion is not None:
+            next_draft = _draft_on_guide(actor, sale, guide, suggestion)
+            if not actor.confirm_suggested_followups:
+                created, next_draft = _create_from_draft(actor, sale, next_draft), None
+                guide = sale_guide(sale, guide=guide.guide)
+    refresh_next_activity(sale.pk)
+    advance_to = None
+    if guide.has_guide and allowed_actions(actor, sale).move:
+        advance_to = progress.advance_offer(guide.on_guide, guide.auto_advance)
+    return Completion(activity, next_draft, created, advance_to, sale, guide)
 
 
 @transaction.atomic

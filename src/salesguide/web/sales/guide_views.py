@@ -20,7 +20,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -31,11 +30,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from salesguide.domain import guide_progress as progress
-from salesguide.domain.errors import DomainError, NotAllowed, NotFound, StaleVersion
+from salesguide.domain.errors import DomainError, NotAllowed, NotFound, RuleViolation, StaleVersion
 from salesguide.models import Activity, Document, Sale, SaleStatus, User
 from salesguide.queries.sale_guide import SaleGuide, StageOnSale, sale_guide
-from salesguide.services import accounts, activities, documents, sales
+from salesguide.services import activities, documents, sales
 from salesguide.services.activities import FollowupDraft
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import is_htmx
@@ -138,28 +136,13 @@ class NextFollowupQuestion:
 
 
 def _next_followup_question(
-    actor: User, sale: Sale, guide: SaleGuide, suggestion_id: int | None, looking: Looking, advance: int | None
+    sale: Sale, draft: FollowupDraft | None, looking: Looking, advance: int | None
 ) -> NextFollowupQuestion | None:
-    """Still worth asking only while the suggestion is on the guide and nothing was created from it."""
-    if suggestion_id is None:
+    if draft is None:
         return None
-    item = next((f for s in guide.stages for f in s.followups if f.suggestion.id == suggestion_id), None)
-    if item is None or item.activities:
-        return None
-    try:
-        draft = activities.draft_followup(actor, sale, suggestion_id)
-    except DomainError:
-        return None
-    url = reverse(f"{NAMESPACE}:next_followup", kwargs={"sale_id": sale.pk, "suggestion_id": suggestion_id})
+    url = reverse(f"{NAMESPACE}:next_followup", kwargs={"sale_id": sale.pk, "suggestion_id": draft.suggestion_id})
     query = urlencode({**looking.params, **({"advance": advance} if advance else {})})
-    return NextFollowupQuestion(draft, item.suggestion.name, f"{url}?{query}" if query else url)
-
-
-def _advance_question(guide: SaleGuide, sale: Sale, stage_id: int | None) -> StageOnSale | None:
-    """Asked only while it still holds: every item of the current stage done, auto-advance on, not the last."""
-    if stage_id is None or progress.advance_offer(guide.on_guide, guide.auto_advance) != stage_id:
-        return None
-    return guide.stage(stage_id)
+    return NextFollowupQuestion(draft, draft.title, f"{url}?{query}" if query else url)
 
 
 def guide_tab_context(
@@ -168,28 +151,27 @@ def guide_tab_context(
     *,
     open_form: OpenForm | None = None,
     questions: Mapping[str, Any] | None = None,
+    guide: SaleGuide | None = None,
+    offers: activities.Offers | None = None,
 ) -> dict[str, Any]:
-    """What ``sales/guide/_tab.html`` needs. Five queries for the guide, whatever its size (queries.sale_guide);
-    asking about the next follow-up adds a few."""
+    """What ``sales/guide/_tab.html`` needs. Five queries for the guide, whatever its size (queries.sale_guide),
+    none when the service that just wrote gives the guide and the questions it decided (``guide``, ``offers``).
+    Otherwise the questions named in the query string are asked again as long as the service says they hold."""
     actor = _actor(request)
-    guide = sale_guide(sale)
+    guide = guide if guide is not None else sale_guide(sale)
     looking = _looking(request)
     order = [s.stage_id for s in guide.stages]
     if looking.stage_id in order:
         selected_id: int | None = looking.stage_id
     else:
         selected_id = sale.stage_id if sale.stage_id in order else (order[0] if order else None)
-    can_edit = sales.may_edit(actor, sale)
-    is_open = sale.status == SaleStatus.OPEN
-    asked = request.GET if questions is None else questions
-    advance_to = _advance_question(guide, sale, _int(asked.get("advance"))) if can_edit and is_open else None
-    next_followup = (
-        _next_followup_question(
-            actor, sale, guide, _int(asked.get("suggest")), looking, advance_to.stage_id if advance_to else None
+    if offers is None:
+        asked = request.GET if questions is None else questions
+        offers = activities.open_offers(
+            actor, sale, guide, suggestion_id=_int(asked.get("suggest")), advance_to=_int(asked.get("advance"))
         )
-        if can_edit
-        else None
-    )
+    advance_to = guide.stage(offers.advance_to_stage_id) if offers.advance_to_stage_id is not None else None
+    next_followup = _next_followup_question(sale, offers.next_followup, looking, offers.advance_to_stage_id)
     steps = [
         Step(
             stage=stage,
@@ -204,8 +186,8 @@ def guide_tab_context(
     return {
         "sale": sale,
         "guide": guide,
-        "can_edit": can_edit,
-        "is_open": is_open,
+        "can_edit": sales.may_edit(actor, sale),
+        "is_open": sale.status == SaleStatus.OPEN,
         "steps": steps,
         "shown_stages": shown,
         "show_all": looking.show_all,
@@ -357,21 +339,7 @@ def followup_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
     draft = activities.draft_followup(actor, sale, suggestion_id)
 
     def save(form: FollowupForm) -> str:
-        fields = form.service_fields()
-        with transaction.atomic():
-            activity = activities.create_followup_from_suggestion(
-                actor,
-                sale_id,
-                suggestion_id,
-                start=fields["start"],
-                owner_id=fields["owner_id"],
-                text=fields["text"],
-                title=fields["title"],
-                duration_minutes=fields["duration_minutes"],
-            )
-            # Creating from a suggestion takes the suggestion's type; another one chosen here is an edit.
-            if fields["activity_type_id"] != activity.activity_type_id:
-                activity = activities.update_activity(actor, activity.pk, activity_type_id=fields["activity_type_id"])
+        activity = activities.create_followup_from_suggestion(actor, sale_id, suggestion_id, **form.service_fields())
         return _created_message(activity)
 
     return _form_view(
@@ -482,10 +450,10 @@ def document_delete(request: HttpRequest, sale_id: int, document_id: int) -> Htt
     return _after_write(request, sale_id)
 
 
-def _complete(request: HttpRequest, sale_id: int, activity: Activity) -> HttpResponse:
-    """SPEC 3.5 and 3.6: completing may create or offer the next suggested follow-up and offer the next stage."""
-    completion = activities.complete_activity(_actor(request), activity.pk)
-    messages.success(request, gettext("“%(title)s” completed.") % {"title": activity.title})
+def _complete(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
+    """SPEC 3.5 and 3.6: the service completes it and decides what to offer or create next; this shows that."""
+    completion = activities.complete_activity(_actor(request), activity_id, sale_id=sale_id)
+    messages.success(request, gettext("“%(title)s” completed.") % {"title": completion.activity.title})
     if completion.created_activity is not None:
         created = completion.created_activity
         messages.info(
@@ -493,6 +461,9 @@ def _complete(request: HttpRequest, sale_id: int, activity: Activity) -> HttpRes
             gettext("The next suggested follow-up “%(title)s” was created for %(start)s.")
             % {"title": created.title, "start": _when(created.start)},
         )
+    if is_htmx(request) and completion.sale is not None and completion.guide is not None:
+        response = _render_tab(request, completion.sale, guide=completion.guide, offers=completion.offers)
+        return trigger_client_event(response, "sale-changed", {"sale_id": sale_id})
     return _after_write(
         request,
         sale_id,
@@ -510,12 +481,17 @@ def _reopen(request: HttpRequest, sale_id: int, activity: Activity) -> HttpRespo
 @require_POST
 @guide_action
 def activity_toggle(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
-    """The completion checkbox: ticked completes, unticked reopens (a plain form sends the box only when on)."""
+    """The completion checkbox: ticked completes, unticked reopens (a plain form sends the box only when on).
+    Ticking what is already completed (a second click, another tab) changes nothing."""
+    if request.POST.get("completed") == "on":
+        try:
+            return _complete(request, sale_id, activity_id)
+        except RuleViolation:
+            return _after_write(request, sale_id)
     activity = _activity(sale_id, activity_id)
-    wanted = request.POST.get("completed") == "on"
-    if wanted == (activity.completed_at is not None):
+    if activity.completed_at is None:
         return _after_write(request, sale_id)
-    return _complete(request, sale_id, activity) if wanted else _reopen(request, sale_id, activity)
+    return _reopen(request, sale_id, activity)
 
 
 @require_POST
@@ -546,15 +522,9 @@ def next_followup(request: HttpRequest, sale_id: int, suggestion_id: int) -> Htt
     advance = _int(request.GET.get("advance"))
     if answer not in NEXT_FOLLOWUP_ANSWERS or answer == "cancel":
         return _after_write(request, sale_id, advance=advance)
-    actor = _actor(request)
-    with transaction.atomic():
-        if answer == "always":
-            accounts.update_profile(actor, confirm_suggested_followups=False)
-        # A second click, or another tab, must not plan the same step twice.
-        existing = Activity.objects.filter(sale_id=sale_id, suggested_followup_id=suggestion_id).first()
-        activity = existing or activities.create_followup_from_suggestion(actor, sale_id, suggestion_id)
-    if existing is None:
-        messages.success(request, _created_message(activity))
+    answered = activities.answer_next_followup_offer(_actor(request), sale_id, suggestion_id, always=answer == "always")
+    if answered.created:
+        messages.success(request, _created_message(answered.activity))
     if answer == "always":
         messages.info(
             request,
