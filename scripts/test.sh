@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite, stopping at the first failing step:
 #
-#   system packages -> venv -> ruff check -> mypy -> lint-imports
+#   system packages -> venv -> ruff check -> ruff format --check -> mypy --strict -> lint-imports
+#   -> makemigrations --check
 #   -> pytest on SQLite -> pytest on a throwaway PostgreSQL 15
 #
 # Usage:
 #   scripts/test.sh                  everything (what CI runs, through `make test`)
 #   scripts/test.sh -k stage -x      extra arguments go to both pytest runs
-#   scripts/test.sh --checks-only    only ruff, mypy and lint-imports (`make check`)
+#   scripts/test.sh --checks-only    only the static checks (`make check`)
 #   SALESGUIDE_TEST_QUICK=1 scripts/test.sh tests/unit
 #                                    skip ruff, mypy, lint-imports and the PostgreSQL run
 #
@@ -103,6 +104,7 @@ checks() {
     step "ruff format --check ${lint_paths[*]}" .venv/bin/ruff format --check "${lint_paths[@]}"
     step "mypy src" .venv/bin/mypy src
     step "lint-imports" .venv/bin/lint-imports
+    step "makemigrations --check" .venv/bin/salesguide makemigrations --check --dry-run
 }
 
 start_postgres() {
