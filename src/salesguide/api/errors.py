@@ -180,7 +180,7 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
         return str(error.get("msg", ""))
 
 
-def field_errors_from_pydantic(errors: Iterable[Mapping[str, Any]], prefix: tuple[str, ...] = ()) -> list[dict]:
+def field_errors_from_pydantic(errors: Iterable[Mapping[str, Any]], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     return [{"loc": _public_loc((*prefix, *error.get("loc", ()))), "msg": _pydantic_message(error)} for error in errors]
 
 
@@ -193,14 +193,14 @@ def _problem_loc(problem: FieldProblem) -> list[str | int]:
     return loc
 
 
-def field_errors_from_problems(problems: Iterable[FieldProblem]) -> list[dict]:
+def field_errors_from_problems(problems: Iterable[FieldProblem]) -> list[dict[str, Any]]:
     return [{"loc": _problem_loc(p), "msg": p.message.render(gettext)} for p in problems]
 
 
 class InvalidInput(Exception):
     """Field problems found by the API itself (a body it parses by hand), already in the public shape."""
 
-    def __init__(self, errors: list[dict]) -> None:
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
         super().__init__(errors)
         self.errors = errors
 

@@ -116,24 +116,25 @@ _FILE_BODY = {
 }
 
 
-def _read_upload(upload: UploadedFile) -> bytes:
+def _read_upload(upload: UploadedFile[bytes]) -> bytes:
     # Read at most one byte more than allowed: enough for the service to say "too large", never a huge
     # file in memory.
-    return upload.read(settings.TEMPLATE_UPLOAD_MAX_BYTES + 1)
+    content: bytes = upload.read(settings.TEMPLATE_UPLOAD_MAX_BYTES + 1)
+    return content
 
 
 def _missing_file() -> dict[str, Any]:
     return {"loc": ["body", "file"], "msg": gettext("Upload a Word document (.docx).")}
 
 
-def _uploaded_file(request: HttpRequest) -> UploadedFile:
+def _uploaded_file(request: HttpRequest) -> UploadedFile[bytes]:
     upload = request.FILES.get("file")
     if upload is None:
         raise InvalidInput([_missing_file()])
     return upload
 
 
-def _upload_fields(request: HttpRequest) -> tuple[DocumentTemplateUploadFields, UploadedFile]:
+def _upload_fields(request: HttpRequest) -> tuple[DocumentTemplateUploadFields, UploadedFile[bytes]]:
     """The form fields and the file of a multipart upload, with every problem of both listed at once."""
     errors: list[dict[str, Any]] = []
     fields = None

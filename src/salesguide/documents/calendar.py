@@ -98,4 +98,5 @@ def calendar_bytes(events: Sequence[CalendarEvent], facts: CalendarFacts | None 
         calendar.add("x-published-ttl", REFRESH_INTERVAL)
     for item in events:
         calendar.add_component(_event(item))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

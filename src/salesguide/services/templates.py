@@ -173,4 +173,5 @@ def template_content(template: DocumentTemplate) -> bytes:
     if template.format != TemplateFormat.DOCX or not template.file:
         return b""
     with template.file.open("rb") as handle:
-        return handle.read()
+        content: bytes = handle.read()
+    return content

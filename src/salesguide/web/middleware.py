@@ -3,13 +3,13 @@ the installation's, or the one chosen on the profile page."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+
+from salesguide.services.clock import zone_of
 
 
 class UserLanguageMiddleware:
@@ -23,21 +23,10 @@ class UserLanguageMiddleware:
         # override() puts the thread's previous language back afterwards, so one request's language never
         # leaks into the next piece of work on the same thread.
         with translation.override(language):
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", translation.get_language() or language)
         return response
-
-
-def _user_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
-    """The user's own time zone; None (the installation's) when blank, or when the name is no longer known."""
-    name = getattr(user, "time_zone", "")
-    if not name:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 class ActivateUserLanguageMiddleware:
@@ -50,8 +39,8 @@ class ActivateUserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "language", None):
-            with translation.override(user.language), timezone.override(_user_time_zone(user)):
-                request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+            with translation.override(user.language), timezone.override(zone_of(user)):
+                request.LANGUAGE_CODE = user.language
                 response = self.get_response(request)
                 response.headers.setdefault("Content-Language", user.language)
                 return response

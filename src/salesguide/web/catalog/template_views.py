@@ -27,7 +27,7 @@ from salesguide.web.catalog.forms import (
 from salesguide.web.domain_errors import add_to_form, translate
 
 
-def _read_upload(upload: UploadedFile | None) -> tuple[bytes, str]:
+def _read_upload(upload: UploadedFile[bytes] | None) -> tuple[bytes, str]:
     """The uploaded bytes and file name. Reads one byte past the limit, so an oversized file is recognised
     without reading all of it into memory."""
     if upload is None:
