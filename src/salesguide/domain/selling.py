@@ -162,6 +162,13 @@ def set_probability(state: SaleState, value: int) -> Outcome:
     return Outcome(after, _change(ChangeKind.PROBABILITY, state, after) if value != state.probability else None)
 
 
+def probability_shown_as_manual(state: SaleState) -> bool:
+    """Whether the card, the print view and the API say the sale's probability was "set by hand": only when the
+    user set it (``set_probability``) and the sale is not closed. A sold sale's 100 and a lost sale's 0 come
+    from the status, and a stage whose probability was edited later does not make the sale's own one manual."""
+    return state.probability_is_manual and state.status not in (SaleStatus.SOLD, SaleStatus.LOST)
+
+
 def reset_probability(state: SaleState, stages: Sequence[StageInfo]) -> Outcome:
     """Back to the stage's probability."""
     _require_open(state)
@@ -296,3 +303,58 @@ def replay(changes: Sequence[StageChange]) -> tuple[int | None, SaleStatus, int]
         raise ValueError("a sale has at least its creation row")
     last = changes[-1]
     return last.to_stage_id, last.to_status, last.probability_after
+
+
+# --- what a sale allows now ------------------------------------------------------------------------------------
+
+
+class SaleAction(StrEnum):
+    """What can be done to a sale. Whether its state allows each one is ``actions_for``; who may is the
+    services' (``services.permissions.allowed_actions`` combines both)."""
+
+    EDIT = "edit"
+    MOVE = "move"
+    SET_PROBABILITY = "set_probability"
+    RESET_PROBABILITY = "reset_probability"
+    CHANGE_TYPE = "change_type"
+    SOLD = "sold"
+    LOST = "lost"
+    STALL = "stall"
+    REOPEN = "reopen"
+    COMPLETE = "complete"
+    UNCOMPLETE = "uncomplete"
+    CREATE_FROM_SUGGESTION = "create_from_suggestion"
+    DELETE = "delete"
+
+
+# No rule of selling refuses these in any status: the title, amount or contact of a sold sale may still be
+# corrected, a closed sale still gets follow-ups from its guide (after-sales), and any sale may be deleted.
+_ALWAYS = frozenset({SaleAction.EDIT, SaleAction.CREATE_FROM_SUGGESTION, SaleAction.DELETE})
+# What ``_require_open`` guards above: moves, probabilities, the sale type, and closing.
+_WHILE_OPEN = frozenset(
+    {
+        SaleAction.MOVE,
+        SaleAction.SET_PROBABILITY,
+        SaleAction.RESET_PROBABILITY,
+        SaleAction.CHANGE_TYPE,
+        SaleAction.SOLD,
+        SaleAction.LOST,
+        SaleAction.STALL,
+    }
+)
+
+
+def actions_for(state: SaleState) -> frozenset[SaleAction]:
+    """The actions the rules above accept in ``state``: exactly what the functions of this module refuse or not
+    (a table test holds them together). "Completed" is a tick: ticking it again, or unticking it when it is not
+    ticked, is accepted but changes nothing, so only the change the tick would make is offered."""
+    actions = set(_ALWAYS)
+    if state.status == SaleStatus.OPEN:
+        actions |= _WHILE_OPEN
+    else:
+        actions.add(SaleAction.REOPEN)
+    if state.status in (SaleStatus.SOLD, SaleStatus.LOST) and not state.completed:
+        actions.add(SaleAction.COMPLETE)
+    if state.completed:
+        actions.add(SaleAction.UNCOMPLETE)
+    return frozenset(actions)

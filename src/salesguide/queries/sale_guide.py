@@ -32,6 +32,7 @@ class CreatedDocumentView:
     id: int
     subject: str
     created_at: dt.datetime
+    owner_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,10 @@ def sale_guide(sale: Sale, *, guide: GuideView | None = None) -> SaleGuide:
     for doc in (
         Document.objects.filter(sale=sale, suggested_document_id__in=document_ids)
         .order_by("created_at", "id")
-        .values("id", "subject", "created_at", "suggested_document_id")
+        .values("id", "subject", "created_at", "owner_id", "suggested_document_id")
     ):
         documents.setdefault(doc["suggested_document_id"], []).append(
-            CreatedDocumentView(doc["id"], doc["subject"], doc["created_at"])
+            CreatedDocumentView(doc["id"], doc["subject"], doc["created_at"], doc["owner_id"])
         )
     on_guide = progress.SaleOnGuide(
         stages=[

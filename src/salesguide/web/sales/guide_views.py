@@ -33,7 +33,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from salesguide.domain.errors import DomainError, NotAllowed, NotFound, RuleViolation, StaleVersion
 from salesguide.models import Activity, Document, Sale, SaleStatus, User
 from salesguide.queries.sale_guide import SaleGuide, StageOnSale, sale_guide
-from salesguide.services import activities, documents, sales
+from salesguide.services import activities, documents, permissions, sales
 from salesguide.services.activities import FollowupDraft
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import is_htmx
@@ -183,11 +183,26 @@ def guide_tab_context(
     ]
     shown = guide.stages if looking.show_all else [s for s in guide.stages if s.stage_id == selected_id]
     one = Looking(stage_id=selected_id)
+    actions = permissions.allowed_actions(actor, sale)
     return {
         "sale": sale,
         "guide": guide,
-        "can_edit": sales.may_edit(actor, sale),
+        "actions": actions,
         "is_open": sale.status == SaleStatus.OPEN,
+        "changeable_activity_ids": {
+            a.id
+            for stage in guide.stages
+            for item in stage.followups
+            for a in item.activities
+            if permissions.may_change_item_on(actor, sale, a.owner_id)
+        },
+        "changeable_document_ids": {
+            d.id
+            for stage in guide.stages
+            for item in stage.documents
+            for d in item.documents
+            if permissions.may_change_item_on(actor, sale, d.owner_id)
+        },
         "steps": steps,
         "shown_stages": shown,
         "show_all": looking.show_all,
@@ -335,7 +350,7 @@ def followup_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
     """SPEC 3.3: a form pre-filled from the suggestion and the sale; saving creates the follow-up."""
     sale = _load_sale(sale_id)
     actor = _actor(request)
-    sales.require_edit(actor, sale)  # a form that could only end in a refusal is refused at once
+    permissions.require_change_sale(actor, sale)  # a form that could only end in a refusal is refused at once
     draft = activities.draft_followup(actor, sale, suggestion_id)
 
     def save(form: FollowupForm) -> str:
@@ -365,7 +380,7 @@ def document_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
     """SPEC 3.3: template, subject and our reference with the merge fields filled in; saving creates it."""
     sale = _load_sale(sale_id)
     actor = _actor(request)
-    sales.require_edit(actor, sale)
+    permissions.require_change_sale(actor, sale)
     draft = documents.preview_document_from_suggestion(actor, sale_id, suggestion_id)
 
     def save(form: DocumentForm) -> str:
