@@ -180,7 +180,9 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
         return str(error.get("msg", ""))
 
 
-def field_errors_from_pydantic(errors: Iterable[Mapping[str, Any]], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def field_errors_from_pydantic(
+    errors: Iterable[Mapping[str, Any]], prefix: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     return [{"loc": _public_loc((*prefix, *error.get("loc", ()))), "msg": _pydantic_message(error)} for error in errors]
 
 
