@@ -102,7 +102,7 @@ checks() {
     done
     step "ruff check ${lint_paths[*]}" .venv/bin/ruff check "${lint_paths[@]}"
     step "ruff format --check ${lint_paths[*]}" .venv/bin/ruff format --check "${lint_paths[@]}"
-    step "mypy src" .venv/bin/mypy src
+    step "mypy --strict src" .venv/bin/mypy src
     step "lint-imports" .venv/bin/lint-imports
     step "makemigrations --check" .venv/bin/salesguide makemigrations --check --dry-run
 }

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def at(day: int, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime(2030, 1, day, hour))
+    return dt.datetime(2030, 1, day, hour, tzinfo=timezone.get_current_timezone())
 
 
 @dataclass
@@ -297,7 +297,8 @@ def test_a_suggestion_on_a_deleted_stage_can_no_longer_be_created_or_previewed(
 
 def test_a_followup_with_a_start_without_a_time_zone_is_refused(guide, sale, salesperson_user):
     with pytest.raises(ValidationFailed) as refused:
-        create(salesperson_user, sale, guide.intro_call, start=dt.datetime(2030, 1, 10, 10), title=" ")
+        naive = dt.datetime(2030, 1, 10, 10)  # noqa: DTZ001 - the input under test has no time zone
+        create(salesperson_user, sale, guide.intro_call, start=naive, title=" ")
 
     assert {p.loc for p in refused.value.problems} == {("start",), ("title",)}
     assert not Activity.objects.exists()
@@ -574,21 +575,46 @@ def test_a_salesperson_cannot_delete_a_document_of_someone_elses_sale(guide, sal
     assert Document.objects.filter(pk=document.pk).exists()
 
 
-def test_a_stalled_sale_proposes_a_phone_call_at_nine_on_its_re_open_date(db):
-    import datetime as dt
+def test_a_stalled_sale_proposes_a_phone_call_at_nine_on_its_re_open_date(salesperson_user):
+    import zoneinfo
 
-    from django.utils import timezone
+    from django.conf import settings
 
-    from salesguide.models import ActivityType
     from salesguide.services.activities import propose_reopen_followup
 
+    # Given a user without a time zone of their own
     ActivityType.objects.create(name="Task", kind="task", default_duration_minutes=30, rank=0)
     call = ActivityType.objects.create(name="Phone call (out)", kind="call", default_duration_minutes=15, rank=1)
 
-    proposal = propose_reopen_followup("Fleet renewal", dt.date(2031, 3, 31))
+    proposal = propose_reopen_followup(salesperson_user, "Fleet renewal", dt.date(2031, 3, 31))
 
+    # Then the call is at 09:00 in the installation's time zone
     assert proposal is not None
     assert proposal.activity_type_id == call.pk
     assert proposal.title == "Re-open: Fleet renewal"
-    assert timezone.localtime(proposal.start).replace(tzinfo=None) == dt.datetime(2031, 3, 31, 9, 0)
+    assert proposal.start == dt.datetime(2031, 3, 31, 9, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
     assert proposal.duration_minutes == 15
+
+
+def test_the_re_open_call_is_at_nine_in_the_users_zone_when_another_zone_is_active(salesperson_user):
+    import zoneinfo
+
+    from salesguide.services.activities import propose_reopen_followup
+
+    # Given a user in New York, and a request that activated Tokyo (as no door should, but any could)
+    ActivityType.objects.create(name="Phone call (out)", kind="call", default_duration_minutes=15, rank=0)
+    salesperson_user.time_zone = "America/New_York"
+    salesperson_user.save()
+
+    # When the proposal is asked for with no zone active, with Tokyo active, and with New York active
+    answers = []
+    for active in (None, "Asia/Tokyo", "America/New_York"):
+        with timezone.override(active):
+            proposal = propose_reopen_followup(salesperson_user, "Fleet renewal", dt.date(2031, 3, 31))
+        assert proposal is not None
+        answers.append(proposal.start)
+
+    # Then each answer is 09:00 in New York
+    new_york = dt.datetime(2031, 3, 31, 9, 0, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    assert answers == [new_york, new_york, new_york]
+    assert {answer.utcoffset() for answer in answers} == {dt.timedelta(hours=-4)}

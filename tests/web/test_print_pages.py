@@ -181,9 +181,9 @@ def test_the_print_view_lists_activities_documents_and_history(salesperson_clien
     assert "Our meeting about Ovens & <fryers> for Café Zoë Meeting confirmation (e-mail)" in page
     assert f"S-{english_sale.pk}" in page
     # And the history, oldest first, with who, the stages, the probabilities and the reason
-    assert re.search(r"Sam Seller Created Qualification Open 10%", page)
-    assert re.search(r"Sam Seller Stage changed Qualification → Needs analysis Open 10% → 25% Budget confirmed", page)
-    assert page.index("Created Qualification") < page.index("Stage changed")
+    assert "Sam Seller Created in stage Qualification, probability 10%." in page
+    assert "Sam Seller Stage changed: Qualification → Needs analysis, probability 10% → 25%. Budget confirmed" in page
+    assert page.index("Created in stage Qualification") < page.index("Stage changed")
 
 
 def test_the_print_view_has_a_print_button_and_a_pdf_link(salesperson_client: Client, english_sale: Sale) -> None:

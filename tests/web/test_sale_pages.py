@@ -663,9 +663,11 @@ def test_the_history_tab_lists_every_change_oldest_first_and_explains_a_removed_
     texts = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
     assert len(texts) == 3
     assert "Created" in texts[0] and "Lead" in texts[0] and "Sam Seller" in texts[0]
-    assert "Stage changed" in texts[1] and "Lead → Offer" in texts[1] and "10% → 50%" in texts[1]
-    assert "Offer → Contract" in texts[2] and "50% → 80%" in texts[2]
-    assert "Moved because stage “Offer” was deleted or taken out of this sale type." in texts[2]
+    assert "Stage changed: Lead → Offer, probability 10% → 50%." in texts[1]
+    assert (
+        "Moved because stage “Offer” was deleted or taken out of this sale type: Offer → Contract, "
+        "probability 50% → 80%." in texts[2]
+    )
 
 
 def test_the_history_shows_status_changes(
@@ -674,7 +676,7 @@ def test_the_history_shows_status_changes(
     sale = make_sale(salesperson_user, world)
     sales.close_sale_as_sold(salesperson_user, sale.pk, reason_id=world["price"].pk)
     page = text_of(salesperson_client.get(reverse("sales:card", args=[sale.pk]) + "?tab=history"))
-    assert "Sold Lead Open → Sold 10% → 100% Best price" in page
+    assert "Sold in stage Lead, probability 10% → 100%. Best price" in page
 
 
 # --- queries -------------------------------------------------------------------------------------------------

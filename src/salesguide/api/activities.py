@@ -25,10 +25,12 @@ from salesguide.api.auth import actor
 from salesguide.api.errors import BODY, QUERY, READ, WRITE, responses
 from salesguide.api.fields import PathId
 from salesguide.api.sales import local
+from salesguide.domain.activities import is_overdue
 from salesguide.models import Activity
+from salesguide.queries import activity_list
 from salesguide.queries import sales as queries
 from salesguide.services import activities as service
-from salesguide.services import lists
+from salesguide.services import clock, lists
 
 router = Router(tags=["Activities"])
 
@@ -51,7 +53,7 @@ def activity_out(activity: Activity, now: dt.datetime | None = None) -> dict[str
         "completed": completed,
         "completed_at": local(activity.completed_at),
         "suggested_followup_id": activity.suggested_followup_id,
-        "overdue": not completed and activity.start < (now or timezone.now()),
+        "overdue": is_overdue(activity.start, now or timezone.now(), completed=completed),
     }
 
 
@@ -62,29 +64,30 @@ def load_activity(activity_id: int) -> dict[str, Any]:
     return activity_out(activity)
 
 
-def _start_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
-
-
 @router.get(
     "/activities",
     response=responses({200: ActivityListOut}, *READ, *QUERY),
     summary="List activities by start",
     description=(
-        "Filters combine: `sale`, `owner`, `completed`, and `from` / `to` (days, both included, in the "
-        "installation's time zone)."
+        "Filters combine: `sale`, `owner`, `completed`, `from` / `to` (days, both included) and `period`. Days "
+        "are those of your time zone (the one on your profile, else the installation's). By start, so overdue "
+        "ones come first; with `completed=true` the latest completed first. A salesperson's `owner` is always "
+        "themselves: only managers and administrators list someone else's activities by owner. The same list, "
+        "in the same order, as the web's activity list."
     ),
 )
 def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> dict[str, Any]:
-    filters = queries.ActivityFilters(
-        sale_id=params.sale,
-        owner_id=params.owner,
+    user = actor(request)
+    filters = activity_list.ActivityFilters(
+        sale=params.sale,
+        owner=params.owner,
         completed=params.completed,
-        starts_from=_start_of_day(params.starts_from) if params.starts_from else None,
-        starts_before=_start_of_day(params.starts_to + dt.timedelta(days=1)) if params.starts_to else None,
+        starts_from=params.starts_from,
+        starts_to=params.starts_to,
+        period=params.period,
     )
-    result = queries.activity_page(filters, limit=params.limit, after=params.after)
-    now = timezone.now()
+    now = clock.now_for(user)
+    result = activity_list.activity_page(user, filters, now=now, limit=params.limit, after=params.after)
     return {"items": [activity_out(a, now) for a in result.items], "next": result.next}
 
 

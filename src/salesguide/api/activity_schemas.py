@@ -21,6 +21,7 @@ from salesguide.api.sales_schemas import (
     TitlePatch,
 )
 from salesguide.api.schemas import InSchema
+from salesguide.queries.activity_list import Period
 
 # --- activities ------------------------------------------------------------------------------------------------
 
@@ -34,6 +35,13 @@ class ActivityListParams(PageParams):
     completed: bool | None = Field(None, description="true: only completed ones; false: only open ones.")
     starts_from: OptionalDay = Field(None, alias="from", description="Starting on or after this day (local time).")
     starts_to: OptionalDay = Field(None, alias="to", description="Starting on or before this day (local time).")
+    period: Period = Field(
+        Period.ALL,
+        description=(
+            "`overdue`: open and started before now; `today`; `week`: today and the six days after it; "
+            "`month`: this calendar month; `all` (the default)."
+        ),
+    )
 
 
 class ActivityIn(InSchema):

@@ -81,7 +81,8 @@ def _contact(contact_id: int) -> Contact:
     description="`q` finds companies by name, city, e-mail address or registration number, ignoring case.",
 )
 def list_companies(request: HttpRequest, params: Query[CompanyListParams]) -> dict[str, Any]:
-    result = queries.company_page(params.q, limit=params.limit, after=params.after)
+    filters = queries.CompanyFilters(q=params.q)
+    result = queries.company_page(filters, limit=params.limit, after=params.after)
     return {"items": [company_out(c) for c in result.items], "next": result.next}
 
 
@@ -139,7 +140,8 @@ def delete_company(request: HttpRequest, id: PathId) -> tuple[int, None]:
     ),
 )
 def list_contacts(request: HttpRequest, params: Query[ContactListParams]) -> dict[str, Any]:
-    result = queries.contact_page(params.q, params.company, limit=params.limit, after=params.after)
+    filters = queries.ContactFilters(q=params.q, company=params.company)
+    result = queries.contact_page(filters, limit=params.limit, after=params.after)
     return {"items": [contact_out(c) for c in result.items], "next": result.next}
 
 

@@ -13,8 +13,9 @@ from salesguide.api.errors import READ, responses
 from salesguide.api.fields import PathId
 from salesguide.documents.pdf import PDF_CONTENT_TYPE, html_to_pdf
 from salesguide.models import Sale
-from salesguide.queries.sale_print import sale_print, time_zone_of
+from salesguide.queries.sale_print import sale_print
 from salesguide.services import lists
+from salesguide.services.clock import zone_of
 
 router = Router(tags=["Sales"])
 
@@ -36,7 +37,7 @@ router = Router(tags=["Sales"])
     url_name="sale_print_pdf",
 )
 def print_sale(request: HttpRequest, id: PathId) -> HttpResponse:
-    with timezone.override(time_zone_of(actor(request))):
+    with timezone.override(zone_of(actor(request))):
         report = sale_print(id, language=translation.get_language() or settings.LANGUAGE_CODE, now=timezone.now())
         if report is None:
             raise lists.not_found(Sale, id)

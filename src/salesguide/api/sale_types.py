@@ -23,6 +23,7 @@ from salesguide.api.schemas import (
 )
 from salesguide.domain.errors import Message, NotFound, gettext_noop
 from salesguide.models import SaleType, SaleTypeStage
+from salesguide.queries.guides import live_links
 from salesguide.services import sale_types
 
 router = Router(tags=["Sale types"])
@@ -34,9 +35,7 @@ class SaleTypeListParams(ListParams):
 
 def with_stages(queryset: QuerySet[SaleType]) -> QuerySet[SaleType]:
     """Sale types with their live stages in order, in one extra query for any number of types."""
-    links = (
-        SaleTypeStage.objects.filter(removed=False, stage__deleted=False).select_related("stage").order_by("rank", "id")
-    )
+    links = live_links().select_related("stage")
     return queryset.prefetch_related(Prefetch("links", queryset=links, to_attr="live_links"))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Query, Router
 
 from salesguide.api.auth import actor
@@ -34,10 +35,15 @@ from salesguide.api.sales_schemas import (
     StallIn,
     VersionIn,
 )
-from salesguide.models import Sale, StageChange
+from salesguide.domain import selling
+from salesguide.domain.activities import is_overdue
+from salesguide.models import Sale, StageChange, User
+from salesguide.queries import sale_list
 from salesguide.queries import sales as queries
+from salesguide.queries.history import sentence_of
 from salesguide.services import activities, lists
 from salesguide.services import sales as service
+from salesguide.services.permissions import allowed_actions
 
 router = Router(tags=["Sales"])
 
@@ -49,8 +55,9 @@ def local(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else timezone.localtime(moment, timezone.get_default_timezone())
 
 
-def sale_out(sale: Sale) -> dict[str, Any]:
-    """Reads ``sale.stage`` and ``sale.company``: load the sale with them (``queries.sales``)."""
+def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
+    """Reads ``sale.stage`` and ``sale.company``: load the sale with them (``queries.sales``). ``actions`` are
+    what ``viewer`` may do with it now, as the web offers them."""
     stage, company = sale.stage, sale.company
     next_activity = local(sale.next_activity_at)
     return {
@@ -68,7 +75,7 @@ def sale_out(sale: Sale) -> dict[str, Any]:
         "stage_name": stage.name if stage is not None else None,
         "stage_probability": stage.probability if stage is not None else None,
         "probability": sale.probability,
-        "probability_is_manual": sale.probability_is_manual,
+        "probability_is_manual": selling.probability_shown_as_manual(service.state_of(sale)),
         "status": sale.status,
         "expected_date": sale.expected_date,
         "closed_date": sale.closed_date,
@@ -78,16 +85,18 @@ def sale_out(sale: Sale) -> dict[str, Any]:
         "completed": sale.completed,
         "stage_when_closed_id": sale.stage_when_closed_id,
         "next_activity_date": next_activity.date() if next_activity is not None else None,
+        "next_activity_overdue": is_overdue(sale.next_activity_at, timezone.now()),
         "version": sale.version,
         "created_at": local(sale.created_at),
+        "actions": asdict(allowed_actions(viewer, sale)),
     }
 
 
-def load_sale(sale_id: int) -> dict[str, Any]:
+def load_sale(request: HttpRequest, sale_id: int) -> dict[str, Any]:
     sale = queries.sale_card(sale_id)
     if sale is None:
         raise lists.not_found(Sale, sale_id)
-    return sale_out(sale)
+    return sale_out(sale, actor(request))
 
 
 def _history_row(change: StageChange) -> dict[str, Any]:
@@ -107,11 +116,12 @@ def _history_row(change: StageChange) -> dict[str, Any]:
         "by_id": change.by_id,
         "by_name": (by.get_full_name() or by.username) if by is not None else None,
         "reason": change.reason,
+        "sentence": sentence_of(change).render(gettext),
     }
 
 
-def _proposed_reopen_followup(sale: dict[str, Any], reopen_date: dt.date) -> dict[str, Any] | None:
-    proposal = activities.propose_reopen_followup(sale["title"], reopen_date)
+def _proposed_reopen_followup(user: User, sale: dict[str, Any], reopen_date: dt.date) -> dict[str, Any] | None:
+    proposal = activities.propose_reopen_followup(user, sale["title"], reopen_date)
     return None if proposal is None else asdict(proposal)
 
 
@@ -122,19 +132,23 @@ def _proposed_reopen_followup(sale: dict[str, Any], reopen_date: dt.date) -> dic
     "/sales",
     response=responses({200: SaleListOut}, *READ, *QUERY),
     summary="List sales, newest first",
-    description="Filters combine: `sale_type`, `stage`, `status`, `owner`, `company`, and `q` (part of the title).",
+    description=(
+        "Filters combine: `sale_type`, `stage`, `status`, `owner`, `company`, and `q` (every word, ignoring case, "
+        "in the title or the company's name). The same list, in the same order, as the web's sale list."
+    ),
 )
 def list_sales(request: HttpRequest, params: Query[SaleListParams]) -> dict[str, Any]:
-    filters = queries.SaleFilters(
-        sale_type_id=params.sale_type,
-        stage_id=params.stage,
+    filters = sale_list.SaleFilters(
+        sale_type=params.sale_type,
+        stage=params.stage,
         status=params.status,
-        owner_id=params.owner,
-        company_id=params.company,
+        owner=params.owner,
+        company=params.company,
         q=params.q,
     )
-    result = queries.sale_page(filters, limit=params.limit, after=params.after)
-    return {"items": [sale_out(sale) for sale in result.items], "next": result.next}
+    result = sale_list.sale_page(filters, limit=params.limit, after=params.after)
+    viewer = actor(request)
+    return {"items": [sale_out(sale, viewer) for sale in result.items], "next": result.next}
 
 
 @router.post(
@@ -148,12 +162,12 @@ def list_sales(request: HttpRequest, params: Query[SaleListParams]) -> dict[str,
 )
 def create_sale(request: HttpRequest, payload: SaleIn) -> tuple[int, dict[str, Any]]:
     sale = service.create_sale(actor(request), **payload.model_dump())
-    return 201, load_sale(sale.pk)
+    return 201, load_sale(request, sale.pk)
 
 
 @router.get("/sales/{int:id}", response=responses({200: SaleOut}, *READ, 404), summary="One sale")
 def get_sale(request: HttpRequest, id: PathId) -> dict[str, Any]:
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.patch(
@@ -171,7 +185,7 @@ def update_sale(request: HttpRequest, id: PathId, payload: SalePatch) -> dict[st
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
     service.update_sale(actor(request), id, version=version, **changes)
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.delete(
@@ -201,7 +215,7 @@ _CHANGE = responses({200: SaleOut}, *WRITE, *BODY, 404, 409)
 )
 def move_sale_to_stage(request: HttpRequest, id: PathId, payload: StageMoveIn) -> dict[str, Any]:
     service.move_sale_to_stage(actor(request), id, payload.stage_id, version=payload.version)
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.post(
@@ -215,7 +229,7 @@ def close_sale_as_sold(request: HttpRequest, id: PathId, payload: SoldIn | None 
     service.close_sale_as_sold(
         actor(request), id, date=body.date, reason_id=body.reason_id, amount=body.amount, version=body.version
     )
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.post(
@@ -234,7 +248,7 @@ def close_sale_as_lost(request: HttpRequest, id: PathId, payload: LostIn | None 
         competitor_id=body.competitor_id,
         version=body.version,
     )
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.post(
@@ -242,16 +256,16 @@ def close_sale_as_lost(request: HttpRequest, id: PathId, payload: LostIn | None 
     response=responses({200: StalledOut}, *WRITE, *BODY, 404, 409),
     summary="Stall a sale until a re-open date",
     description=(
-        "The answer proposes a follow-up on the re-open date at 09:00 (not created: send it to POST "
-        "/activities with the sale's id to plan it)."
+        "The answer proposes a follow-up on the re-open date at 09:00 in the caller's time zone (their profile's, "
+        "else the installation's), as the web does; it is not created: send it to POST /activities with the "
+        "sale's id to plan it. \"After today\" is also the caller's today."
     ),
 )
 def stall_sale(request: HttpRequest, id: PathId, payload: StallIn) -> dict[str, Any]:
-    service.stall_sale(
-        actor(request), id, reopen_date=payload.reopen_date, reason_id=payload.reason_id, version=payload.version
-    )
-    sale = load_sale(id)
-    return {"sale": sale, "proposed_activity": _proposed_reopen_followup(sale, payload.reopen_date)}
+    user = actor(request)
+    service.stall_sale(user, id, reopen_date=payload.reopen_date, reason_id=payload.reason_id, version=payload.version)
+    sale = load_sale(request, id)
+    return {"sale": sale, "proposed_activity": _proposed_reopen_followup(user, sale, payload.reopen_date)}
 
 
 @router.post(
@@ -262,7 +276,7 @@ def stall_sale(request: HttpRequest, id: PathId, payload: StallIn) -> dict[str, 
 )
 def reopen_sale(request: HttpRequest, id: PathId, payload: VersionIn | None = None) -> dict[str, Any]:
     service.reopen_sale(actor(request), id, version=(payload or VersionIn.model_validate({})).version)
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.post(
@@ -275,7 +289,7 @@ def reopen_sale(request: HttpRequest, id: PathId, payload: VersionIn | None = No
 )
 def reset_sale_probability(request: HttpRequest, id: PathId, payload: VersionIn | None = None) -> dict[str, Any]:
     service.reset_sale_probability(actor(request), id, version=(payload or VersionIn.model_validate({})).version)
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.post(
@@ -287,7 +301,7 @@ def reset_sale_probability(request: HttpRequest, id: PathId, payload: VersionIn 
 def complete_sale(request: HttpRequest, id: PathId, payload: CompleteSaleIn | None = None) -> dict[str, Any]:
     body = payload or CompleteSaleIn.model_validate({})
     service.complete_sale(actor(request), id, completed=body.completed, version=body.version)
-    return load_sale(id)
+    return load_sale(request, id)
 
 
 @router.get(

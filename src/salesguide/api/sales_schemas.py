@@ -86,7 +86,15 @@ OptionalVersion = Annotated[Version | None, WithJsonSchema({"anyOf": [_ID_SCHEMA
 
 _TITLE_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 200}
 _AMOUNT_SCHEMA = {"type": "integer", "minimum": 0, "maximum": 10**15}
-_CURRENCY_SCHEMA = {"type": "string", "minLength": 3, "maxLength": 3, "pattern": "^[A-Z]{3}$"}
+# Any case: the services normalise the code (``eur`` is stored as EUR) and refuse one that is not ISO 4217 (422),
+# the same answer the web gives; the pattern only says what shape a code has.
+_CURRENCY_SCHEMA = {
+    "type": "string",
+    "minLength": 3,
+    "maxLength": 3,
+    "pattern": "^[A-Za-z]{3}$",
+    "description": "An ISO 4217 code in any case (`eur` is stored as `EUR`); another code is refused with 422.",
+}
 Title = Annotated[ShortText, WithJsonSchema(_TITLE_SCHEMA)]
 TitlePatch = Annotated[ShortText | None, NotNull, WithJsonSchema(_TITLE_SCHEMA)]
 Amount = Annotated[int, WithJsonSchema(_AMOUNT_SCHEMA)]
@@ -140,6 +148,25 @@ class SalePatch(InSchema):
     sale_type_id: RefIdPatch = Field(None, description="Moves the sale to the first stage of the new type.")
 
 
+class SaleActionsOut(Schema):
+    """What the caller may do with the sale now: its status allows it and they may change the sale. Each true
+    action would not be refused for either reason (a stale ``version`` or bad input still can be)."""
+
+    edit: bool = Field(description="PATCH the sale's fields (stage, probability and type need `move`, ...).")
+    move: bool = Field(description="POST .../stage, or PATCH `stage_id`: only an open sale.")
+    set_probability: bool = Field(description="PATCH `probability`: only an open sale.")
+    reset_probability: bool = Field(description="POST .../probability/reset: only an open sale.")
+    change_type: bool = Field(description="PATCH `sale_type_id`: only an open sale.")
+    sold: bool = Field(description="POST .../sold: only an open sale.")
+    lost: bool = Field(description="POST .../lost: only an open sale.")
+    stall: bool = Field(description="POST .../stall: only an open sale.")
+    reopen: bool = Field(description="POST .../reopen: a sold, lost or stalled sale.")
+    complete: bool = Field(description="POST .../complete: a sold or lost sale not completed yet.")
+    uncomplete: bool = Field(description="POST .../complete with `completed: false`: a completed sale.")
+    create_from_suggestion: bool = Field(description="Create a follow-up or document from its guide.")
+    delete: bool = Field(description="DELETE the sale.")
+
+
 class SaleOut(Schema):
     id: int
     title: str
@@ -155,7 +182,10 @@ class SaleOut(Schema):
     stage_name: str | None
     stage_probability: int | None = Field(description="The probability of the sale's stage.")
     probability: int = Field(description="The sale's own probability.")
-    probability_is_manual: bool
+    probability_is_manual: bool = Field(
+        description="The probability was set by hand, as the card and the print view say; never for a sold or "
+        "lost sale, whose 100 or 0 comes from its status."
+    )
     status: SaleStatus
     expected_date: dt.date | None
     closed_date: dt.date | None
@@ -165,8 +195,12 @@ class SaleOut(Schema):
     completed: bool
     stage_when_closed_id: int | None
     next_activity_date: dt.date | None = Field(description="The day of the earliest activity not completed.")
+    next_activity_overdue: bool = Field(
+        description="That activity's start has passed (the card, the lists and the print view show it in red)."
+    )
     version: int
     created_at: dt.datetime
+    actions: SaleActionsOut = Field(description="What you may do with this sale now.")
 
 
 class SaleListOut(Schema):
@@ -187,19 +221,19 @@ class StageMoveIn(VersionIn):
 
 
 class SoldIn(VersionIn):
-    date: OptionalDay = Field(None, description="Leave out for today.")
+    date: OptionalDay = Field(None, description="Leave out for today in your time zone.")
     reason_id: NullableRefId = Field(None, description="A reason of kind `sold`.")
     amount: OptionalAmount = Field(None, description="The final amount in minor units; leave out to keep it.")
 
 
 class LostIn(VersionIn):
-    date: OptionalDay = Field(None, description="Leave out for today.")
+    date: OptionalDay = Field(None, description="Leave out for today in your time zone.")
     reason_id: NullableRefId = Field(None, description="A reason of kind `lost`.")
     competitor_id: NullableRefId = Field(None, description="Who won it.")
 
 
 class StallIn(VersionIn):
-    reopen_date: Day = Field(description="After today.")
+    reopen_date: Day = Field(description="After today in your time zone (your profile's, else the installation's).")
     reason_id: NullableRefId = Field(None, description="A reason of kind `stalled`.")
 
 
@@ -239,6 +273,10 @@ class HistoryRowOut(Schema):
     by_id: int | None
     by_name: str | None
     reason: str
+    sentence: str = Field(
+        description="What the change did, in the request's language, as the card's History tab and the print view "
+        'say it, e.g. "Stage changed: Lead → Offer, probability 10% → 50%."'
+    )
 
 
 class HistoryOut(Schema):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date
@@ -20,6 +20,8 @@ from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
 from salesguide.documents.sandbox import plain_environment
+from salesguide.domain.money import weighted_amount
+from salesguide.domain.sale_lines import line_total
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
@@ -34,11 +36,6 @@ def format_money(minor_units: int, currency: str, language: str) -> str:
 
 def format_long_date(value: dt.date | None, language: str) -> str:
     return format_date(value, "long", locale=locale_for(language)) if value else ""
-
-
-def line_total(quantity: Decimal, unit_price: int) -> int:
-    """Minor units of one line: quantity × unit price, rounded half up to the minor unit."""
-    return int((Decimal(quantity) * unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,10 @@ def merge_context(
     """What ``{{ ... }}`` in a template can use. Every key is always there (empty when the sale has no
     contact, say), so a template never fails on a missing company or contact."""
     locale = locale_for(language)
-    money = lambda minor: format_money(minor, facts.currency, language)  # noqa: E731
+
+    def money(minor: int) -> str:
+        return format_money(minor, facts.currency, language)
+
     lines = [
         {
             "number": index,
@@ -136,7 +136,7 @@ def merge_context(
             ),
             "probability": format_percent(facts.probability / 100, locale=locale),
             "amount": money(facts.amount),
-            "weighted_amount": money(line_total(Decimal(facts.probability) / 100, facts.amount)),
+            "weighted_amount": money(weighted_amount(facts.amount, facts.probability)),
             "currency": facts.currency,
             "status": facts.status,
             "expected_date": format_long_date(facts.expected_date, language),

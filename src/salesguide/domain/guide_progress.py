@@ -83,8 +83,9 @@ def followup_start(sale: SaleOnGuide, suggestion_id: int, now: dt.datetime) -> d
     this sale (the nearest earlier suggestion in guide order that has an activity; its latest one) or now,
     plus the suggestion's days_offset.
 
-    Days are added on the wall clock of the times given (aware datetimes in a zoneinfo time zone): a call at 09:00
-    in Amsterdam a week later is at 09:00 again, also across a daylight-saving change."""
+    Days are added on the wall clock of ``now``'s time zone (an aware datetime in the acting user's zoneinfo time
+    zone): a call at 09:00 in Amsterdam a week later is at 09:00 again, also across a daylight-saving change, and
+    the answer does not depend on the time zone the earlier activity's start happens to be given in."""
     order = _followups_in_order(sale)
     ids = [f.id for f in order]
     if suggestion_id not in ids:
@@ -94,7 +95,7 @@ def followup_start(sale: SaleOnGuide, suggestion_id: int, now: dt.datetime) -> d
     for earlier in reversed(order[:index]):
         created = sale.activities.get(earlier.id, ())
         if created:
-            base = max(a.start for a in created)
+            base = max(a.start for a in created).astimezone(now.tzinfo)
             break
     return base + dt.timedelta(days=order[index].days_offset)
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,18 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone this user lives in: their own, else the installation's (also when the stored name is
+        no longer known). ``services.clock`` reads "today" and "now" in it."""
+        for name in (self.time_zone, settings.TIME_ZONE):
+            if name:
+                try:
+                    return zoneinfo.ZoneInfo(name)
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    continue
+        return zoneinfo.ZoneInfo("UTC")
 
     @property
     def is_admin(self) -> bool:

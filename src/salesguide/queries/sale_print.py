@@ -6,7 +6,7 @@ with everything its header names, its lines, the guide (five, from ``sale_guide`
 documents and the stage changes, each with the rows they name joined in.
 
 Amounts are formatted here, in the language asked for; times stay aware and are shown by the template in the
-time zone that is active while it renders (``time_zone_of`` the reader).
+time zone that is active while it renders (the reader's: ``services.clock.zone_of``).
 """
 
 from __future__ import annotations
@@ -15,42 +15,23 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from babel.numbers import format_decimal
-from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from salesguide.documents.merge import format_money, line_total, locale_for
-from salesguide.domain.selling import ChangeKind
-from salesguide.models import Activity, Document, ProbabilityPolicy, Sale, SaleStatus, StageChange, User
+from salesguide.documents.merge import format_money, locale_for
+from salesguide.domain import selling
+from salesguide.domain.activities import is_overdue
+from salesguide.domain.sale_lines import line_total
+from salesguide.models import Activity, Document, ProbabilityPolicy, Sale, SaleStatus, User
+from salesguide.queries.history import HistoryRow, history_rows
 from salesguide.queries.sale_guide import SaleGuide, sale_guide
-
-# The words of a history row, on the card's History tab and on paper alike.
-CHANGE_LABELS: dict[str, Any] = {
-    ChangeKind.CREATED: gettext_lazy("Created"),
-    ChangeKind.STAGE: gettext_lazy("Stage changed"),
-    ChangeKind.PROBABILITY: gettext_lazy("Probability changed"),
-    ChangeKind.SOLD: gettext_lazy("Sold"),
-    ChangeKind.LOST: gettext_lazy("Lost"),
-    ChangeKind.STALLED: gettext_lazy("Stalled"),
-    ChangeKind.REOPENED: gettext_lazy("Reopened"),
-    ChangeKind.SALE_TYPE: gettext_lazy("Sale type changed"),
-    ChangeKind.STAGE_REMOVED: gettext_lazy("Stage removed"),
-}
 
 
 def time_zone_of(user: User) -> zoneinfo.ZoneInfo:
-    """The user's own time zone; the installation's when none is set, or when the stored name is unknown."""
-    for name in (getattr(user, "time_zone", ""), settings.TIME_ZONE):
-        if name:
-            try:
-                return zoneinfo.ZoneInfo(name)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                continue
-    return zoneinfo.ZoneInfo("UTC")
+    """The user's own time zone, else the installation's (``User.zone``; services use ``services.clock``)."""
+    return user.zone
 
 
 @dataclass(frozen=True)
@@ -59,28 +40,6 @@ class PrintedLine:
     quantity: str
     unit_price: str
     total: str
-
-
-@dataclass(frozen=True)
-class PrintedChange:
-    change: StageChange
-    label: str
-    note: str
-    from_status: str
-    to_status: str
-
-    @property
-    def status_changed(self) -> bool:
-        return bool(self.from_status) and self.from_status != self.to_status
-
-    @property
-    def stage_changed(self) -> bool:
-        return self.change.from_stage_id is not None and self.change.from_stage_id != self.change.to_stage_id
-
-    @property
-    def probability_changed(self) -> bool:
-        before = self.change.probability_before
-        return before is not None and before != self.change.probability_after
 
 
 @dataclass(frozen=True)
@@ -108,7 +67,7 @@ class SalePrint:
     guide: SaleGuide | None
     activities: list[Activity]
     documents: list[Document]
-    history: list[PrintedChange]
+    history: list[HistoryRow]
     printed_at: dt.datetime
     page_label: PageLabel
 
@@ -144,26 +103,6 @@ def _lines(sale: Sale, language: str) -> tuple[list[PrintedLine], int]:
     return printed, total
 
 
-def _history(sale: Sale) -> list[PrintedChange]:
-    status_labels = dict(SaleStatus.choices)
-    rows = []
-    for change in StageChange.objects.filter(sale=sale).select_related("from_stage", "to_stage", "by"):
-        note = change.reason
-        if change.kind == ChangeKind.STAGE_REMOVED:
-            name = change.from_stage.name if change.from_stage is not None else "?"
-            note = _("Moved because stage “%(stage)s” was deleted or taken out of this sale type.") % {"stage": name}
-        rows.append(
-            PrintedChange(
-                change=change,
-                label=str(CHANGE_LABELS.get(change.kind, change.kind)),
-                note=note,
-                from_status=str(status_labels.get(change.from_status, change.from_status)),
-                to_status=str(status_labels.get(change.to_status, change.to_status)),
-            )
-        )
-    return rows
-
-
 def sale_print(sale_id: int, *, language: str, now: dt.datetime) -> SalePrint | None:
     """Everything the printed sale shows, or ``None`` for an unknown sale. Labels come out in the active
     language; ``language`` formats the amounts."""
@@ -195,15 +134,21 @@ def sale_print(sale_id: int, *, language: str, now: dt.datetime) -> SalePrint | 
         lines=lines,
         lines_total=format_money(lines_total, sale.currency, language),
         stage_probability=stage_probability,
-        probability_is_manual=sale.probability_is_manual
-        or (stage_probability is not None and sale.probability != stage_probability),
+        probability_is_manual=selling.probability_shown_as_manual(
+            selling.SaleState(
+                stage_id=sale.stage_id,
+                probability=sale.probability,
+                status=selling.SaleStatus(sale.status),
+                probability_is_manual=sale.probability_is_manual,
+            )
+        ),
         policy_label=str(ProbabilityPolicy(policy).label) if policy in ProbabilityPolicy.values else policy,
         next_activity=next_activity,
-        overdue=next_activity is not None and next_activity.start < now,
+        overdue=is_overdue(next_activity.start if next_activity is not None else None, now),
         guide=guide if guide.has_guide else None,
         activities=activities,
         documents=documents,
-        history=_history(sale),
+        history=history_rows(sale.pk),
         printed_at=now,
         page_label=_page_label(),
     )

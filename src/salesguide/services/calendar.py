@@ -24,6 +24,7 @@ from salesguide.documents.calendar import ICS_CONTENT_TYPE, CalendarEvent, Calen
 from salesguide.domain.errors import Message, NotFound, gettext_noop
 from salesguide.models import Activity, User
 from salesguide.services import accounts, lists
+from salesguide.services.clock import zone_of
 from salesguide.services.permissions import require_user
 
 # The feed carries open follow-ups from this many days ago on: overdue ones stay visible, and a follow-up
@@ -48,8 +49,8 @@ def time_zone_names() -> tuple[str, ...]:
 
 
 def user_time_zone(user: User) -> str:
-    """The user's own time zone, else the installation's."""
-    return user.time_zone or settings.TIME_ZONE
+    """The user's own time zone, else the installation's (the name of ``clock.zone_of``)."""
+    return zone_of(user).key
 
 
 def set_time_zone(actor: User, time_zone: str) -> User:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import DuplicateName, FieldProblem, Message, gettext_noop
 from salesguide.models import ActivityType, Category, Competitor, Reason, SaleTypeStage, Stage, User
+from salesguide.queries.guides import live_links
 from salesguide.services import lists, sales
 from salesguide.services.permissions import require_admin
 
@@ -100,7 +101,8 @@ def _orders_of_types_using(stage_id: int) -> dict[int, list[int]]:
     type_ids = SaleTypeStage.objects.filter(stage_id=stage_id, removed=False).values_list("sale_type_id", flat=True)
     orders: dict[int, list[int]] = {}
     for sale_type_id, linked_stage_id in (
-        SaleTypeStage.objects.filter(sale_type_id__in=list(type_ids), removed=False, stage__deleted=False)
+        live_links()
+        .filter(sale_type_id__in=list(type_ids))
         .order_by("sale_type_id", "rank", "id")
         .values_list("sale_type_id", "stage_id")
     ):

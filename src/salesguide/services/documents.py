@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,10 +24,11 @@ from salesguide.documents.merge import LineFacts, PartyFacts, SaleFacts, merge_c
 from salesguide.documents.preview import PreviewPage, docx_preview, email_preview
 from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.errors import FieldProblem, Message, NotAllowed, RuleViolation, gettext_noop
-from salesguide.models import Document, DocumentTemplate, Role, Sale, SuggestedDocument, TemplateFormat, User
+from salesguide.models import Document, DocumentTemplate, Sale, SuggestedDocument, TemplateFormat, User
+from salesguide.queries.guides import live_link_filter
 from salesguide.services import lists
-from salesguide.services.permissions import require_admin, require_user
-from salesguide.services.sales import may_edit
+from salesguide.services.clock import today_for
+from salesguide.services.permissions import may_change_sale, require_admin, require_change_document, require_user
 from salesguide.services.templates import template_content
 
 SUBJECT_MAX = 255
@@ -112,20 +114,18 @@ def _language(actor: User) -> str:
     return actor.language or translation.get_language() or "en"
 
 
-def _context(actor: User, sale: Sale, *, subject: str = "", our_reference: str = "") -> dict:
+def _context(actor: User, sale: Sale, *, subject: str = "", our_reference: str = "") -> dict[str, Any]:
     language = _language(actor)
     with translation.override(language):
         facts = sale_facts(sale)
-    return merge_context(
-        facts, language=language, today=timezone.localdate(), subject=subject, our_reference=our_reference
-    )
+    return merge_context(facts, language=language, today=today_for(actor), subject=subject, our_reference=our_reference)
 
 
 # --- generating -----------------------------------------------------------------------------------------------
 
 
 def generate_file(
-    template: DocumentTemplate, context: dict, *, subject: str, to: PartyFacts | None, sender: PartyFacts
+    template: DocumentTemplate, context: dict[str, Any], *, subject: str, to: PartyFacts | None, sender: PartyFacts
 ) -> render.GeneratedFile:
     """The file of a document; raises ``TemplateFault``."""
     if template.format == TemplateFormat.DOCX:
@@ -145,7 +145,7 @@ def generate_file(
     return render.GeneratedFile(content, render.file_name_for(subject, "eml"), render.EML_CONTENT_TYPE)
 
 
-def preview_page(template: DocumentTemplate, context: dict) -> PreviewPage:
+def preview_page(template: DocumentTemplate, context: dict[str, Any]) -> PreviewPage:
     """The readable preview of a template filled in with ``context``; raises ``TemplateFault``."""
     if template.format == TemplateFormat.DOCX:
         return docx_preview(render.render_docx(template_content(template), context))
@@ -195,14 +195,8 @@ def _sale(sale_id: int) -> Sale:
 def _suggestion_on_sale(sale: Sale, suggestion_id: int) -> SuggestedDocument:
     suggestion = (
         SuggestedDocument.objects.select_related("template")
-        .filter(
-            pk=suggestion_id,
-            deleted=False,
-            link__sale_type_id=sale.sale_type_id,
-            link__removed=False,
-            # A suggestion of a deleted stage is no longer part of the guide, like one of a removed stage.
-            link__stage__deleted=False,
-        )
+        # A suggestion of a deleted stage is no longer part of the guide, like one of a removed stage.
+        .filter(live_link_filter("link__"), pk=suggestion_id, deleted=False, link__sale_type_id=sale.sale_type_id)
         .first()
     )
     if suggestion is None:
@@ -215,12 +209,13 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def draft_document(sale: Sale, suggestion_id: int, *, language: str | None = None) -> DocumentDraft:
+def draft_document(actor: User, sale: Sale, suggestion_id: int) -> DocumentDraft:
+    """The subject and reference a suggestion gives, in the actor's language and with the actor's today."""
     suggestion = _suggestion_on_sale(sale, suggestion_id)
-    language = language or translation.get_language() or "en"
+    language = _language(actor)
     with translation.override(language):
         facts = sale_facts(sale)
-    context = merge_context(facts, language=language, today=timezone.localdate())
+    context = merge_context(facts, language=language, today=today_for(actor))
     return DocumentDraft(
         suggestion_id=suggestion.pk,
         template_id=suggestion.template_id,
@@ -235,14 +230,14 @@ def draft_document(sale: Sale, suggestion_id: int, *, language: str | None = Non
 
 def preview_document_from_suggestion(actor: User, sale_id: int, suggestion_id: int) -> DocumentDraft:
     require_user(actor)
-    return draft_document(_sale(sale_id), suggestion_id, language=_language(actor))
+    return draft_document(actor, _sale(sale_id), suggestion_id)
 
 
 def render_suggestion_preview(actor: User, sale_id: int, suggestion_id: int) -> tuple[DocumentDraft, DocumentPreview]:
     """SPEC 3.4: the document a suggestion would give for this sale, filled in, creating nothing."""
     require_user(actor)
     sale = _sale(sale_id)
-    draft = draft_document(sale, suggestion_id, language=_language(actor))
+    draft = draft_document(actor, sale, suggestion_id)
     template = DocumentTemplate.objects.get(pk=draft.template_id)
     context = _context(actor, sale, subject=draft.subject, our_reference=draft.our_reference)
     return draft, _preview(template, context)
@@ -283,7 +278,7 @@ def render_designer_preview(actor: User, suggestion_id: int, language: str | Non
     return _preview(suggestion.template, context)
 
 
-def _preview(template: DocumentTemplate, context: dict) -> DocumentPreview:
+def _preview(template: DocumentTemplate, context: dict[str, Any]) -> DocumentPreview:
     try:
         return DocumentPreview(preview_page(template, context))
     except render.TemplateFault as fault:
@@ -317,9 +312,9 @@ def create_document_from_suggestion(
     """Creates the document and generates its file; a template that cannot be filled in creates nothing."""
     require_user(actor)
     sale = _sale(sale_id)
-    if not may_edit(actor, sale):
+    if not may_change_sale(actor, sale):
         raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can add documents to it.")))
-    draft = draft_document(sale, suggestion_id, language=_language(actor))
+    draft = draft_document(actor, sale, suggestion_id)
     subject = draft.subject if subject is None else subject
     reference = draft.our_reference if our_reference is None else our_reference
     raise_if_problems(_text_problems(subject, reference))
@@ -344,16 +339,6 @@ def _document(document_id: int) -> Document:
     return document
 
 
-def _require_may_change(actor: User, document: Document, message: str) -> None:
-    allowed = (
-        actor.role in (Role.ADMIN, Role.MANAGER)
-        or document.owner_id == actor.pk
-        or (document.sale is not None and may_edit(actor, document.sale))
-    )
-    if not allowed:
-        raise NotAllowed(Message(message))
-
-
 @transaction.atomic
 def update_document(
     actor: User, document_id: int, *, subject: str | None = None, our_reference: str | None = None
@@ -361,7 +346,7 @@ def update_document(
     """Changes the subject or our reference and generates the file again with them."""
     require_user(actor)
     document = _document(document_id)
-    _require_may_change(actor, document, gettext_noop("Only the owner of this document or a manager can change it."))
+    require_change_document(actor, document, "change")
     new_subject = document.subject if subject is None else subject
     new_reference = document.our_reference if our_reference is None else our_reference
     raise_if_problems(_text_problems(new_subject, new_reference))
@@ -379,9 +364,7 @@ def regenerate_document(actor: User, document_id: int) -> Document:
     """Generates the file again from the template and the sale as they are now (after the sale changed)."""
     require_user(actor)
     document = _document(document_id)
-    _require_may_change(
-        actor, document, gettext_noop("Only the owner of this document or a manager can generate it again.")
-    )
+    require_change_document(actor, document, "regenerate")
     if document.sale_id is None:
         raise RuleViolation(Message(gettext_noop("Only a document on a sale can be generated again.")))
     _write_file(actor, document, _sale(document.sale_id))
@@ -424,7 +407,7 @@ def document_file(actor: User, document_id: int) -> DocumentFile:
 def delete_document(actor: User, document_id: int) -> None:
     require_user(actor)
     document = _document(document_id)
-    _require_may_change(actor, document, gettext_noop("Only the owner of this document or a manager can delete it."))
+    require_change_document(actor, document, "delete")
     name = document.file.name if document.file else ""
     storage = document.file.storage
     document.delete()

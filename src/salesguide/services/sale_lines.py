@@ -15,7 +15,8 @@ from django.db import transaction
 from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.sale_lines import lines_total, validated_lines
 from salesguide.models import Sale, SaleLine, User
-from salesguide.services.sales import lock_sale, require_edit
+from salesguide.services.permissions import require_change_sale
+from salesguide.services.sales import lock_sale
 
 
 @transaction.atomic
@@ -24,7 +25,7 @@ def replace_sale_lines(actor: User, sale_id: int, lines: Sequence[Mapping[str, A
     this order. With lines the amount becomes their total; with none the amount stays what it was and can be
     typed again."""
     sale = lock_sale(sale_id, version)
-    require_edit(actor, sale)
+    require_change_sale(actor, sale)
     checked, problems = validated_lines([dict(line) if isinstance(line, Mapping) else line for line in lines])
     raise_if_problems(problems)
     SaleLine.objects.filter(sale=sale).delete()

@@ -10,6 +10,7 @@ from django.db import transaction
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import FieldProblem, Message, NotFound, gettext_noop
 from salesguide.models import Category, SaleType, SaleTypeStage, Stage, User
+from salesguide.queries.guides import live_links
 from salesguide.services import lists, sales
 from salesguide.services.permissions import require_admin
 
@@ -53,9 +54,7 @@ def _category(category_id: int | None) -> Category | None:
 
 def active_links(sale_type: SaleType) -> list[SaleTypeStage]:
     """The stages a sale type uses, in order (removed links and deleted stages left out)."""
-    return list(
-        sale_type.links.filter(removed=False, stage__deleted=False).select_related("stage").order_by("rank", "id")
-    )
+    return list(live_links(sale_type.pk).select_related("stage"))
 
 
 def set_stages(sale_type: SaleType, stage_ids: Sequence[int], actor: User | None = None) -> None:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from salesguide.domain import selling
+from salesguide.domain import money, selling
 from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.errors import (
     FieldProblem,
@@ -29,15 +29,21 @@ from salesguide.models import (
     Competitor,
     Contact,
     Reason,
-    Role,
     Sale,
     SaleType,
-    SaleTypeStage,
     StageChange,
     User,
 )
+from salesguide.queries.guides import live_stages
 from salesguide.services import lists
-from salesguide.services.permissions import require_user
+from salesguide.services.clock import today_for
+from salesguide.services.permissions import (
+    may_change_sale,
+    may_choose_owner,
+    require_change_sale,
+    require_user,
+    sale_state,
+)
 
 _UNSET: Any = object()
 TITLE_MAX = 200
@@ -48,34 +54,14 @@ TITLE_MAX = 200
 
 def stages_of(sale_type_id: int) -> list[selling.StageInfo]:
     """The ordered live stages of a sale type, as the rules see them."""
-    rows = (
-        SaleTypeStage.objects.filter(sale_type_id=sale_type_id, removed=False, stage__deleted=False)
-        .order_by("rank", "id")
-        .values_list("stage_id", "stage__probability")
-    )
-    return [selling.StageInfo(stage_id, probability) for stage_id, probability in rows]
+    return [selling.StageInfo(stage.stage_id, stage.probability) for stage in live_stages(sale_type_id)]
 
 
-def state_of(sale: Sale) -> selling.SaleState:
-    return selling.SaleState(
-        stage_id=sale.stage_id,
-        probability=sale.probability,
-        status=selling.SaleStatus(sale.status),
-        probability_is_manual=sale.probability_is_manual,
-        stage_when_closed_id=sale.stage_when_closed_id,
-        completed=sale.completed,
-    )
-
-
-def may_edit(actor: User, sale: Sale) -> bool:
-    """Salespeople see all sales but edit only their own; managers and admins edit every sale (SPEC 7)."""
-    return actor.role in (Role.ADMIN, Role.MANAGER) or sale.owner_id == actor.pk
-
-
-def require_edit(actor: User, sale: Sale) -> None:
-    require_user(actor)
-    if not may_edit(actor, sale):
-        raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can change it.")))
+# The sale as the rules see it and who may change it are decided once, in services.permissions. The short names
+# stay for this module and for callers not yet moved to permissions (web/sales/guide_views.py).
+state_of = sale_state
+may_edit = may_change_sale
+require_edit = require_change_sale
 
 
 def lock_sale(sale_id: int, version: int | None = None) -> Sale:
@@ -151,17 +137,18 @@ def _field_problems(fields: dict[str, Any]) -> list[FieldProblem]:
             message = Message(gettext_noop("The amount must be a whole number of cents, 0 or more."))
             problems.append(FieldProblem(("amount",), message))
     if "currency" in fields:
-        currency = fields["currency"]
-        if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-            problems.append(
-                FieldProblem(("currency",), Message(gettext_noop("Use a three-letter ISO 4217 code, such as EUR.")))
-            )
+        problems.extend(money.currency_problems(_currency_or_default(fields["currency"])))
     expected = fields.get("expected_date")
     if expected is not None and not isinstance(expected, dt.date):
         problems.append(FieldProblem(("expected_date",), Message(gettext_noop("Enter a valid date."))))
     if "description" in fields and not isinstance(fields["description"] or "", str):
         problems.append(FieldProblem(("description",), Message(gettext_noop("This must be text."))))
     return problems
+
+
+def _currency_or_default(currency: Any) -> Any:
+    """No currency (left out, or an empty field) is the installation's; anything else is checked as given."""
+    return settings.DEFAULT_CURRENCY if currency is None or currency == "" else currency
 
 
 def _refuse_amount_apart_from_lines(sale: Sale, amount: int | None) -> None:
@@ -230,7 +217,6 @@ def create_sale(
 ) -> Sale:
     """SPEC 3.1: first stage of the type, its probability, expected date today + the type's duration."""
     require_user(actor)
-    currency = currency or settings.DEFAULT_CURRENCY
     fields = {
         "title": title,
         "amount": amount,
@@ -245,9 +231,10 @@ def create_sale(
     if company is None and contact is not None and contact.company_id:
         company = contact.company
     owner = _owner(owner_id, actor)
-    if owner.pk != actor.pk and actor.role == Role.SALESPERSON:
+    if owner.pk != actor.pk and not may_choose_owner(actor):
         raise NotAllowed(Message(gettext_noop("Only a manager can create a sale for someone else.")))
-    today = timezone.localdate()
+    # "Today" where the user who creates the sale is, whichever door they came through.
+    today = today_for(actor)
     outcome = selling.start(stages_of(sale_type.pk))
     sale = Sale(
         title=title.strip(),
@@ -256,7 +243,7 @@ def create_sale(
         contact=contact,
         owner=owner,
         amount=amount or 0,
-        currency=currency,
+        currency=money.normalise_currency(_currency_or_default(currency)),
         expected_date=expected_date or selling.add_duration(today, sale_type.duration, sale_type.duration_unit),
         description=description or "",
         version=1,
@@ -297,15 +284,17 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
     for name in ("title",):
         if name in changes:
             sale.title = changes[name].strip()
-    for name in ("description", "amount", "currency", "expected_date"):
+    for name in ("description", "amount", "expected_date"):
         if name in changes:
             setattr(sale, name, changes[name] if changes[name] is not None or name == "expected_date" else "")
+    if "currency" in changes:
+        sale.currency = money.normalise_currency(_currency_or_default(changes["currency"]))
     if "company_id" in changes:
         sale.company = _company(changes["company_id"])
     if "contact_id" in changes or "company_id" in changes:
         sale.contact = _contact(changes.get("contact_id", sale.contact_id), sale.company)
     if "owner_id" in changes:
-        if actor.role == Role.SALESPERSON and changes["owner_id"] != sale.owner_id:
+        if changes["owner_id"] != sale.owner_id and not may_choose_owner(actor):
             raise NotAllowed(Message(gettext_noop("Only a manager can hand a sale to someone else.")))
         sale.owner = _owner(changes["owner_id"], actor)
     if "sale_type_id" in changes and changes["sale_type_id"] != sale.sale_type_id:
@@ -370,8 +359,8 @@ def _reason(reason_id: int | None, kind: str) -> Reason | None:
     return reason
 
 
-def _closing_date(value: dt.date | None) -> dt.date:
-    return value or timezone.localdate()
+def _closing_date(value: dt.date | None, actor: User) -> dt.date:
+    return value or today_for(actor)
 
 
 @transaction.atomic
@@ -392,7 +381,7 @@ def close_sale_as_sold(
         sale.amount = amount
     reason = _reason(reason_id, "sold")
     _apply(sale, selling.close_as_sold(state_of(sale)), actor, reason=reason.name if reason else "")
-    sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date), reason, None, None
+    sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date, actor), reason, None, None
     return _save(sale)
 
 
@@ -411,7 +400,8 @@ def close_sale_as_lost(
     reason = _reason(reason_id, "lost")
     competitor = None if competitor_id is None else lists.get_item(Competitor, competitor_id, include_deleted=False)
     _apply(sale, selling.close_as_lost(state_of(sale)), actor, reason=reason.name if reason else "")
-    sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date), reason, competitor, None
+    sale.closed_date, sale.reason, sale.competitor = _closing_date(date, actor), reason, competitor
+    sale.reopen_date = None
     return _save(sale)
 
 
@@ -425,7 +415,7 @@ def stall_sale(
     reason = _reason(reason_id, "stalled")
     _apply(
         sale,
-        selling.stall(state_of(sale), reopen_date, timezone.localdate()),
+        selling.stall(state_of(sale), reopen_date, today_for(actor)),
         actor,
         reason=reason.name if reason else "",
     )

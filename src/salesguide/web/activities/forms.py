@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesguide.models import Activity, ActivityType, User
+from salesguide.queries.activity_list import Period
 
 # The services name fields after the model; the form calls the foreign keys without ``_id`` and splits start.
 ACTIVITY_FIELD_ALIASES = {
@@ -29,7 +30,7 @@ def user_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
+class OwnerChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: Any) -> str:
         return user_label(obj)
 
@@ -132,11 +133,11 @@ def activity_initial(activity: Activity) -> dict[str, Any]:
 
 
 PERIODS = {
-    "all": _("Any time"),
-    "overdue": _("Overdue"),
-    "today": _("Today"),
-    "week": _("The next 7 days"),
-    "month": _("This month"),
+    Period.ALL: _("Any time"),
+    Period.OVERDUE: _("Overdue"),
+    Period.TODAY: _("Today"),
+    Period.WEEK: _("The next 7 days"),
+    Period.MONTH: _("This month"),
 }
 
 

@@ -37,9 +37,9 @@ class PlannedActivityForm(ActivityForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         company_id = self._chosen("company")
-        self.fields["company"].widget.choices = company_options(company_id)  # type: ignore[attr-defined]
+        self.fields["company"].widget.choices = company_options(company_id)
         contact_id = self._chosen("contact")
-        self.fields["contact"].widget.choices = contact_options(company_id, contact_id)  # type: ignore[attr-defined]
+        self.fields["contact"].widget.choices = contact_options(company_id, contact_id)
 
     def _chosen(self, name: str) -> int | None:
         """The id the user picked (when the form is posted) or the initial one, for filling the select."""

@@ -9,7 +9,6 @@ moving to the next stage is offered. Those offers are small confirmations; each 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -24,13 +23,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from salesguide.domain.errors import DomainError, NotFound
+from salesguide.domain.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from salesguide.models import Activity, Sale, Stage, User
+from salesguide.queries import activity_list
 from salesguide.services import accounts as account_service
 from salesguide.services import activities as service
 from salesguide.services import calendar as calendar_service
+from salesguide.services import clock
 from salesguide.services.activities import Completion
-from salesguide.services.sales import may_edit
+from salesguide.services.permissions import require_change_activity
 from salesguide.web.activities.forms import (
     ACTIVITY_FIELD_ALIASES,
     ActivityForm,
@@ -39,8 +40,7 @@ from salesguide.web.activities.forms import (
     activity_initial,
     user_label,
 )
-from salesguide.web.activities.listing import InvalidCursor, activity_rows
-from salesguide.web.activities.listing import my_activities as activity_page
+from salesguide.web.activities.listing import PAGE_SIZE, activity_rows
 from salesguide.web.activities.planning import PlannedActivityForm
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, go_to, is_htmx, safe_next, sale_page
@@ -59,11 +59,10 @@ def _activity(activity_id: int) -> Activity:
 
 def _require_change(user: User, activity: Activity) -> None:
     """The activity services' rule, checked before showing a form that would fail on save."""
-    if user.is_manager or activity.owner_id == user.pk:
-        return
-    if activity.sale is not None and may_edit(user, activity.sale):
-        return
-    raise PermissionDenied(_("Only the owner of this activity or a manager can change it."))
+    try:
+        require_change_activity(user, activity)
+    except NotAllowed as error:
+        raise PermissionDenied(translate(error.message)) from None
 
 
 def _fallback(activity: Activity) -> str:
@@ -73,9 +72,9 @@ def _fallback(activity: Activity) -> str:
 
 
 def _owner_choices(user: User, chosen: str) -> tuple[User, list[tuple[str, str]]]:
-    """Whose activities the list shows, and the owners a manager or administrator may pick from ("Me" first,
-    then every other active user). A salesperson sees only their own, whatever the address asks for."""
-    if not user.is_manager:
+    """Whose activities the list shows, and the owners to pick from ("Me" first, then every other active user)
+    when the read model lets the user pick; else (a salesperson) their own, whatever the address asks for."""
+    if not activity_list.may_list_anyones_activities(user):
         return user, []
     others = [other for other in active_users() if other.pk != user.pk]
     owner = next((other for other in others if str(other.pk) == chosen), user)
@@ -91,12 +90,16 @@ def mine(request: HttpRequest) -> HttpResponse:
     period = form.cleaned_data.get("period") or "all"
     after = form.cleaned_data.get("after") or None
     owner, owner_choices = _owner_choices(user, form.cleaned_data.get("owner") or "")
+    filters = activity_list.ActivityFilters(
+        owner=owner.pk, completed=show == "completed", period=activity_list.Period(period)
+    )
+    now = clock.now_for(user)
     try:
-        page = activity_page(owner, completed=show == "completed", period=period, after=after)
-    except InvalidCursor:
+        page = activity_list.activity_page(user, filters, now=now, limit=PAGE_SIZE, after=after)
+    except ValidationFailed:
         messages.info(request, _("That link to more activities is no longer valid; here is the start of the list."))
         after = None
-        page = activity_page(owner, completed=show == "completed", period=period, after=None)
+        page = activity_list.activity_page(user, filters, now=now, limit=PAGE_SIZE)
     more_url = ""
     if page.next:
         params = request.GET.copy()
@@ -105,7 +108,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     here = request.GET.copy()
     here.pop("after", None)
     context: dict[str, Any] = {
-        "rows": activity_rows(page.activities, user),
+        "rows": activity_rows(page.items, user),
         "show": show,
         "period": period,
         "periods": form.fields["period"].choices,  # type: ignore[attr-defined]
@@ -125,10 +128,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/mine.html", context)
 
 
-def _next_hour() -> dt.datetime:
-    return (timezone.localtime() + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-
-
 def _initial_owner(request: HttpRequest, user: User) -> int:
     """The owner the form starts with: the one whose list the user came from (``?owner=``), else the user."""
     chosen = request.GET.get("owner") or ""
@@ -142,7 +141,7 @@ def new(request: HttpRequest) -> HttpResponse:
     """Plan an activity without a sale, perhaps with a company and a contact (a call to a prospect, a task)."""
     user = actor(request)
     back = safe_next(request, reverse("activities:mine"))
-    start = _next_hour()
+    start = service.default_followup_start(user)
     initial = {"owner": _initial_owner(request, user), "start_date": start.date(), "start_time": start.time()}
     context = {"cancel_url": back, "next": back}
     if request.method != "POST":

@@ -47,7 +47,8 @@ def _actor(request: HttpRequest) -> User:
 @login_required
 def company_list(request: HttpRequest) -> HttpResponse:
     query = search_text(request)
-    page, paged = load_page(request, lambda after: queries.company_page(query, limit=PAGE_SIZE, after=after))
+    filters = queries.CompanyFilters(q=query)
+    page, paged = load_page(request, lambda after: queries.company_page(filters, limit=PAGE_SIZE, after=after))
     list_url = reverse("customers:company_list")
     context = {
         "query": query,

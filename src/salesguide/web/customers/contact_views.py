@@ -71,9 +71,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     company_id = _int_or_none(request.GET.get("company"))
     company = Company.objects.filter(pk=company_id).first() if company_id else None
     company_id = company.pk if company else None
-    page, paged = load_page(
-        request, lambda after: queries.contact_page(query, company_id, limit=PAGE_SIZE, after=after)
-    )
+    filters = queries.ContactFilters(q=query, company=company_id)
+    page, paged = load_page(request, lambda after: queries.contact_page(filters, limit=PAGE_SIZE, after=after))
     list_url = reverse("customers:contact_list")
     context = {
         "query": query,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import DomainError, NotFound
 from salesguide.models import SaleType
-from salesguide.queries.guides import GuideStageView, GuideView, guide_of_sale_type
+from salesguide.queries.guides import GuideStageView, GuideView, guide_of_sale_type, live_link_filter
 from salesguide.services import sale_types as service
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.guides.access import actor, admin_required
@@ -104,7 +104,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     """Every live sale type with the state of its guide, and the ways to make one."""
     if request.GET.get("sale_type", "").isdigit():
         return redirect("guides:designer", int(request.GET["sale_type"]))
-    live_links = Q(links__removed=False, links__stage__deleted=False)
+    live_links = live_link_filter("links__")
     sale_types = (
         SaleType.objects.filter(deleted=False)
         .annotate(

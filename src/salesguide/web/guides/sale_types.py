@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from salesguide.domain.errors import DomainError, RuleViolation
 from salesguide.models import SaleType
+from salesguide.queries.guides import live_link_filter
 from salesguide.services import sale_types as service
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.guides.access import actor, admin_required
@@ -113,7 +114,7 @@ def sale_type_edit(request: HttpRequest, sale_type_id: int) -> HttpResponse:
 @admin_required
 def sale_type_list(request: HttpRequest) -> HttpResponse:
     show_deleted = request.GET.get("deleted") == "1"
-    live_links = Q(links__removed=False, links__stage__deleted=False)
+    live_links = live_link_filter("links__")
     sale_types = (
         SaleType.objects.filter(deleted=show_deleted)
         .select_related("category")

@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from salesguide.domain.errors import NotAllowed
 from salesguide.models import Sale, User
-from salesguide.services.sales import may_edit
+from salesguide.services.permissions import require_change_sale
 from salesguide.web.domain_errors import translate
 
 View = Callable[..., HttpResponse]
@@ -55,9 +55,12 @@ def load_sale(sale_id: int) -> Sale:
 
 
 def editable_sale(request: HttpRequest, sale_id: int) -> Sale:
+    """The sale, when the user may change it; else the 403 page with the services' reason."""
     sale = load_sale(sale_id)
-    if not may_edit(actor(request), sale):
-        raise PermissionDenied(_("Only the owner of this sale or a manager can change it."))
+    try:
+        require_change_sale(actor(request), sale)
+    except NotAllowed as error:
+        raise PermissionDenied(translate(error.message)) from None
     return sale
 
 

@@ -3,35 +3,28 @@ document. Editing, completing and deleting an activity are the activity pages' (
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from salesguide.domain.errors import DomainError
+from salesguide.domain.errors import DomainError, NotAllowed
 from salesguide.models import Document
 from salesguide.services import activities as activity_service
 from salesguide.services import documents as document_service
-from salesguide.services.sales import may_edit
+from salesguide.services.permissions import require_change_document
 from salesguide.web.activities.forms import ACTIVITY_FIELD_ALIASES, ActivityForm
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, load_sale, sale_page
 from salesguide.web.sales.edit_views import card_url
 
 
-def _next_hour() -> dt.datetime:
-    return (timezone.localtime() + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
-
-
 @sale_page
 def activity_new(request: HttpRequest, sale_id: int) -> HttpResponse:
     sale = editable_sale(request, sale_id)
     user = actor(request)
-    start = _next_hour()
+    start = activity_service.default_followup_start(user)
     initial = {"owner": user.pk, "start_date": start.date(), "start_time": start.time()}
     if request.method != "POST":
         form = ActivityForm(initial=initial)
@@ -61,10 +54,13 @@ def document_delete(request: HttpRequest, sale_id: int, document_id: int) -> Htt
     document = Document.objects.select_related("template").filter(pk=document_id, sale_id=sale.pk).first()
     if document is None:
         raise Http404(_("There is no such document on this sale."))
+    document.sale = sale  # loaded already; who may delete the document reads it
     back = card_url(sale.pk, "documents")
     user = actor(request)
-    if not (user.is_manager or document.owner_id == user.pk or may_edit(user, sale)):
-        raise PermissionDenied(_("Only the owner of this document or a manager can delete it."))
+    try:
+        require_change_document(user, document, "delete")
+    except NotAllowed as error:
+        raise PermissionDenied(translate(error.message)) from None
     if request.method != "POST":
         return render(
             request, "sales/confirm_document_delete.html", {"sale": sale, "document": document, "cancel_url": back}

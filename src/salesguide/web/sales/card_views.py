@@ -19,19 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesguide.domain.selling import ChangeKind
+from salesguide.domain import selling
+from salesguide.domain.activities import is_overdue
 from salesguide.models import (
     Activity,
     Document,
     ProbabilityPolicy,
     Sale,
     SaleStatus,
-    StageChange,
     User,
 )
 from salesguide.queries.guides import has_active_guide
-from salesguide.queries.sale_print import CHANGE_LABELS
-from salesguide.services.sales import may_edit
+from salesguide.queries.history import history_rows
+from salesguide.services.permissions import allowed_actions, may_change_document
+from salesguide.services.sales import state_of
 from salesguide.web.activities.listing import activity_rows
 from salesguide.web.sales.access import actor, is_htmx, sale_page
 from salesguide.web.sales.guide_views import guide_tab_context
@@ -92,65 +93,40 @@ def header_of(sale: Sale) -> Header:
     return Header(
         amount=format_amount(sale.amount, sale.currency),
         status_badge=STATUS_BADGES.get(SaleStatus(sale.status), "badge--muted"),
-        overdue=sale.next_activity_at is not None and sale.next_activity_at < timezone.now(),
+        overdue=is_overdue(sale.next_activity_at, timezone.now()),
         policy_label=str(ProbabilityPolicy(policy).label) if policy in ProbabilityPolicy.values else policy,
-        manual=sale.probability_is_manual or (stage_probability is not None and sale.probability != stage_probability),
+        manual=selling.probability_shown_as_manual(state_of(sale)),
         stage_probability=stage_probability,
     )
 
 
-def _activities_tab(sale: Sale, user: User, may_edit_sale: bool) -> dict[str, Any]:
-    """Open activities by start, then the completed ones, latest completed first; one query."""
+def _activities_tab(sale: Sale, user: User) -> dict[str, Any]:
+    """Open activities by start, then the completed ones, latest completed first; one query (with each
+    activity's sale, which says whether the user may change someone else's activity)."""
     activities = list(
-        Activity.objects.filter(sale=sale).select_related("activity_type", "owner").order_by("start", "id")
+        Activity.objects.filter(sale=sale).select_related("activity_type", "owner", "sale").order_by("start", "id")
     )
     open_ones = [a for a in activities if a.completed_at is None]
     done = sorted(
         (a for a in activities if a.completed_at is not None), key=lambda a: (a.completed_at, a.pk), reverse=True
     )
     return {
-        "open_rows": activity_rows(open_ones, user, may_edit_sale=may_edit_sale),
-        "completed_rows": activity_rows(done, user, may_edit_sale=may_edit_sale),
+        "open_rows": activity_rows(open_ones, user),
+        "completed_rows": activity_rows(done, user),
     }
 
 
-def _documents_tab(sale: Sale) -> dict[str, Any]:
-    return {"documents": list(Document.objects.filter(sale=sale).select_related("template", "owner"))}
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    change: StageChange
-    label: str
-    note: str
-    from_status: str
-    to_status: str
-
-    @property
-    def status_changed(self) -> bool:
-        return bool(self.from_status) and self.from_status != self.to_status
+def _documents_tab(sale: Sale, user: User) -> dict[str, Any]:
+    documents = list(Document.objects.filter(sale=sale).select_related("template", "owner", "sale"))
+    return {
+        "documents": documents,
+        "changeable_document_ids": {document.pk for document in documents if may_change_document(user, document)},
+    }
 
 
 def _history_tab(sale: Sale) -> dict[str, Any]:
-    changes = StageChange.objects.filter(sale=sale).select_related("from_stage", "to_stage", "by").order_by("at", "id")
-    status_labels = dict(SaleStatus.choices)
-    rows = []
-    for change in changes:
-        kind = change.kind
-        note = change.reason
-        if kind == ChangeKind.STAGE_REMOVED:
-            name = change.from_stage.name if change.from_stage is not None else "?"
-            note = _("Moved because stage “%(stage)s” was deleted or taken out of this sale type.") % {"stage": name}
-        rows.append(
-            HistoryRow(
-                change=change,
-                label=str(CHANGE_LABELS.get(kind, kind)),
-                note=note,
-                from_status=str(status_labels.get(change.from_status, change.from_status)),
-                to_status=str(status_labels.get(change.to_status, change.to_status)),
-            )
-        )
-    return {"history_rows": rows}
+    # The same rows and sentences as the print view and the API (queries.history).
+    return {"history_rows": history_rows(sale.pk)}
 
 
 def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str, Any]:
@@ -158,12 +134,11 @@ def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str,
     guide = has_guide(sale)
     tabs = [name for name in TAB_LABELS if name != "guide" or guide]
     current = tab if tab in tabs else ("guide" if guide else "activities")
-    editable = may_edit(user, sale)
     card: dict[str, Any] = {
         "sale": sale,
         "version": sale.version,
         "header": header_of(sale),
-        "may_edit": editable,
+        "actions": allowed_actions(user, sale),
         "has_guide": guide,
         "tab": current,
         "tabs": [(name, TAB_LABELS[name]) for name in tabs],
@@ -173,9 +148,9 @@ def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str,
     if current == "guide":
         tab_context = guide_tab_context(request, sale)
     elif current == "activities":
-        tab_context = _activities_tab(sale, user, editable)
+        tab_context = _activities_tab(sale, user)
     elif current == "documents":
-        tab_context = _documents_tab(sale)
+        tab_context = _documents_tab(sale, user)
     else:
         tab_context = _history_tab(sale)
     # The card's own names win, so a tab cannot change the header by accident.
@@ -193,7 +168,7 @@ def sale_card(request: HttpRequest, sale_id: int) -> HttpResponse:
             {
                 "sale": sale,
                 "header": header_of(sale),
-                "may_edit": may_edit(actor(request), sale),
+                "actions": allowed_actions(actor(request), sale),
                 "card_url": reverse("sales:card", args=[sale.pk]),
             },
         )

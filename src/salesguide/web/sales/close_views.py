@@ -158,14 +158,16 @@ def stall(request: HttpRequest, sale_id: int) -> HttpResponse:
 
 def _proposed_followup(user: User, sale: Sale) -> dict[str, Any]:
     """The follow-up a stalled sale proposes: a call on the re-open date at 09:00 in the user's time zone."""
-    proposal = activity_service.propose_reopen_followup(sale.title, sale.reopen_date) if sale.reopen_date else None
+    proposal = (
+        activity_service.propose_reopen_followup(user, sale.title, sale.reopen_date) if sale.reopen_date else None
+    )
     if proposal is None:
         return {
             "title": _("Re-open: %(title)s") % {"title": sale.title},
             "start_date": sale.reopen_date,
             "owner": user.pk,
         }
-    start = timezone.localtime(proposal.start)
+    start = proposal.start  # already on the user's wall clock
     return {
         "activity_type": proposal.activity_type_id,
         "title": proposal.title,

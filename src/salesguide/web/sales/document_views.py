@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesguide.domain.errors import DomainError, NotAllowed, NotFound
-from salesguide.models import Document, Sale, User
+from salesguide.models import Document, Sale
 from salesguide.services import documents as document_service
-from salesguide.services.sales import may_edit
+from salesguide.services.permissions import may_change_document, require_change_document
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, go_to, load_sale, safe_next, sale_page
 from salesguide.web.sales.edit_views import card_url
@@ -32,12 +32,6 @@ def document_url(sale_id: int, document_id: int) -> str:
     return reverse("sales:document", args=[sale_id, document_id])
 
 
-def may_change(user: User, sale: Sale, document: Document) -> bool:
-    """What ``services.documents`` allows: a manager or administrator, the document's owner, or whoever may
-    edit the sale."""
-    return user.is_manager or document.owner_id == user.pk or may_edit(user, sale)
-
-
 def _document_on_sale(sale: Sale, document_id: int) -> Document:
     document = (
         Document.objects.select_related("template", "owner", "company", "contact")
@@ -46,14 +40,17 @@ def _document_on_sale(sale: Sale, document_id: int) -> Document:
     )
     if document is None:
         raise Http404(_("There is no such document on this sale."))
+    document.sale = sale  # loaded already; who may change the document reads it
     return document
 
 
 def _changeable(request: HttpRequest, sale_id: int, document_id: int) -> tuple[Sale, Document]:
     sale = load_sale(sale_id)
     document = _document_on_sale(sale, document_id)
-    if not may_change(actor(request), sale, document):
-        raise PermissionDenied(_("Only the owner of this document or a manager can change it."))
+    try:
+        require_change_document(actor(request), document)
+    except NotAllowed as error:
+        raise PermissionDenied(translate(error.message)) from None
     return sale, document
 
 
@@ -73,7 +70,7 @@ def document_card(request: HttpRequest, sale_id: int, document_id: int) -> HttpR
             "document": document,
             "preview": preview,
             "problem": translate(preview.problem) if preview.problem else "",
-            "may_change": may_change(actor(request), sale, document),
+            "may_change": may_change_document(actor(request), document),
             "back_url": card_url(sale.pk, "documents"),
         },
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from salesguide.domain.errors import DomainError, StaleVersion
 from salesguide.models import Sale
 from salesguide.services import sales as service
+from salesguide.services.permissions import allowed_actions
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, safe_next, sale_page
 from salesguide.web.sales.forms import (
@@ -65,10 +66,11 @@ def sale_create(request: HttpRequest) -> HttpResponse:
 def _form_page(
     request: HttpRequest, form: SaleForm, sale: Sale | None = None, *, invalid: bool = False, conflict: bool = False
 ) -> HttpResponse:
+    actions = allowed_actions(actor(request), sale) if sale is not None else None
     return render(
         request,
         "sales/form.html",
-        {"form": form, "sale": sale, "conflict": conflict},
+        {"form": form, "sale": sale, "actions": actions, "conflict": conflict},
         status=INVALID if invalid else 200,
     )
 

@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse_lazy
@@ -27,10 +26,11 @@ from salesguide.models import (
     Sale,
     SaleStatus,
     SaleType,
-    SaleTypeStage,
     User,
 )
 from salesguide.queries.customers import company_choices
+from salesguide.queries.guides import live_stages
+from salesguide.services.permissions import allowed_actions, may_choose_owner
 from salesguide.web.activities.forms import OwnerChoiceField, active_users, user_label
 from salesguide.web.sales.money import AmountError, amount_for_input, parse_localized_amount
 
@@ -152,13 +152,13 @@ class SaleForm(forms.Form):
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = active_users()
-        if not actor.is_manager:
+        if not may_choose_owner(actor):
             owner_field.disabled = True
             owner_field.help_text = _("Only a manager can hand a sale to someone else.")
         company_id = self._chosen("company", sale.company_id if sale else None)
-        self.fields["company"].widget.choices = company_options(company_id)  # type: ignore[attr-defined]
+        self.fields["company"].widget.choices = company_options(company_id)
         contact_id = self._chosen("contact", sale.contact_id if sale else None)
-        self.fields["contact"].widget.choices = contact_options(company_id, contact_id)  # type: ignore[attr-defined]
+        self.fields["contact"].widget.choices = contact_options(company_id, contact_id)
 
     def _chosen(self, name: str, current: int | None) -> int | None:
         """The id the user picked (when the form is posted) or the one stored, for filling the select."""
@@ -171,7 +171,9 @@ class SaleForm(forms.Form):
         return number if number is not None and 0 < number <= ID_MAX else None
 
     def clean_currency(self) -> str:
-        return (self.cleaned_data.get("currency") or "").strip().upper() or settings.DEFAULT_CURRENCY
+        # Passed on as typed: the sale services normalise it (``eur`` is EUR) and refuse what is not ISO 4217,
+        # the same for every door; empty is the installation's currency.
+        return self.cleaned_data.get("currency") or ""
 
     def clean_company(self) -> int | None:
         company_id = self.cleaned_data.get("company")
@@ -194,7 +196,7 @@ class SaleForm(forms.Form):
             "company_id": data.get("company"),
             "contact_id": data.get("contact"),
             "amount": data.get("amount") or 0,
-            "currency": data.get("currency") or settings.DEFAULT_CURRENCY,
+            "currency": data.get("currency") or None,
             "expected_date": data.get("expected_date"),
             "description": data.get("description") or "",
         }
@@ -231,12 +233,7 @@ def stage_choices(sale_type_id: int | None) -> list[tuple[Any, str]]:
     """The live stages of a sale type in order, labelled with their probability (the stage select)."""
     if sale_type_id is None:
         return []
-    links = (
-        SaleTypeStage.objects.filter(sale_type_id=sale_type_id, removed=False, stage__deleted=False)
-        .select_related("stage")
-        .order_by("rank", "id")
-    )
-    return [(link.stage_id, f"{link.stage.name} ({link.stage.probability}%)") for link in links]
+    return [(stage.stage_id, f"{stage.name} ({stage.probability}%)") for stage in live_stages(sale_type_id)]
 
 
 class VersionedForm(forms.Form):
@@ -309,8 +306,9 @@ class SaleEditForm(VersionedForm, SaleForm):
         stage_field.help_text = _("Moving to another stage sets the probability to that stage's probability.")
         probability_field = self.fields["probability"]
         probability_field.help_text = _("The sale's own probability, a whole number from 0 to 100.")
-        if sale.status != SaleStatus.OPEN:
-            for name in ("stage", "probability"):
+        actions = allowed_actions(actor, sale)
+        for name, allowed in (("stage", actions.move), ("probability", actions.set_probability)):
+            if not allowed:
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Reopen the sale to change this.")
         if sale.lines.exists():
@@ -356,7 +354,7 @@ def sale_initial(sale: Sale) -> dict[str, Any]:
     }
 
 
-class ReasonChoiceField(forms.ModelChoiceField):
+class ReasonChoiceField(forms.ModelChoiceField[Reason]):
     def __init__(self, kind: str, **kwargs: Any) -> None:
         super().__init__(
             queryset=Reason.objects.filter(kind=kind, deleted=False).order_by("rank", "name", "id"),

@@ -1,27 +1,28 @@
-"""The sale list at /sales/: filters, a text search, and keyset paging newest first, so the hundredth "more"
-costs what the first does. Also the option lists the sale form's company and contact pickers reload."""
+"""The sale list at /sales/: the form's filters translated into the sale list's read model
+(``queries.sale_list``, which the API's list uses too), and its page rendered with a "more" link. Also the
+option lists the sale form's company and contact pickers reload."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from salesguide.domain.activities import is_overdue
 from salesguide.domain.errors import ValidationFailed
 from salesguide.models import Company, Sale, SaleType, Stage, User
-from salesguide.queries.paging import decode_cursor, encode_cursor
+from salesguide.queries.sale_list import SaleFilters
+from salesguide.queries.sale_list import sale_page as page_of_sales
 from salesguide.web.activities.forms import active_users
 from salesguide.web.sales.access import actor, is_htmx, sale_page
 from salesguide.web.sales.forms import SaleFilterForm, company_options, contact_options
 from salesguide.web.sales.money import format_amount
 
 PAGE_SIZE = 50
-MAX_SEARCH_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -37,35 +38,23 @@ def sale_rows(sales: list[Sale]) -> list[SaleRow]:
         SaleRow(
             sale=sale,
             amount=format_amount(sale.amount, sale.currency),
-            overdue=sale.next_activity_at is not None and sale.next_activity_at < now,
+            overdue=is_overdue(sale.next_activity_at, now),
         )
         for sale in sales
     ]
 
 
-def _filtered(filters: dict[str, Any], user: User) -> QuerySet[Sale]:
-    sales = Sale.objects.select_related("company", "owner", "stage", "sale_type")
-    for name in ("sale_type", "stage", "status", "company"):
-        if name in filters:
-            sales = sales.filter(**{name: filters[name]})
-    owner = filters.get("owner")
-    if owner == "me":
-        sales = sales.filter(owner=user)
-    elif owner:
-        sales = sales.filter(owner_id=int(owner))
-    for word in (filters.get("q") or "").split()[:MAX_SEARCH_WORDS]:
-        sales = sales.filter(Q(title__icontains=word) | Q(company__name__icontains=word))
-    return sales
-
-
-def _page(sales: QuerySet[Sale], after: str | None) -> tuple[list[Sale], str | None]:
-    """Newest first; the cursor names the id of the last sale shown."""
-    if after:
-        (last_id,) = decode_cursor(after, Sale, ["id"])
-        sales = sales.filter(id__lt=last_id)
-    rows = list(sales.order_by("-id")[: PAGE_SIZE + 1])
-    more = encode_cursor([rows[PAGE_SIZE - 1].pk]) if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], more
+def sale_filters(values: dict[str, Any], user: User) -> SaleFilters:
+    """The filters the form understood, as the read model names them; "owner=me" is the user."""
+    owner = values.get("owner")
+    return SaleFilters(
+        sale_type=values.get("sale_type"),
+        stage=values.get("stage"),
+        status=values.get("status"),
+        owner=user.pk if owner == "me" else int(owner) if owner else None,
+        company=values.get("company"),
+        q=values.get("q"),
+    )
 
 
 @sale_page
@@ -77,25 +66,25 @@ def sale_list(request: HttpRequest) -> HttpResponse:
     form = SaleFilterForm(request.GET, sale_types=sale_types, stages=stages, owners=owners)
     filters = form.values()
     after = filters.pop("after", None)
-    sales = _filtered(filters, user)
+    wanted = sale_filters(filters, user)
     cursor_problem = ""
     try:
-        page, more = _page(sales, after)
+        page = page_of_sales(wanted, limit=PAGE_SIZE, after=after)
     except ValidationFailed:
         cursor_problem = _("That link to more sales is no longer valid; here is the start of the list.")
         after = None
-        page, more = _page(sales, None)
+        page = page_of_sales(wanted, limit=PAGE_SIZE)
     more_url = ""
-    if more:
+    if page.next:
         params = request.GET.copy()
-        params["after"] = more
+        params["after"] = page.next
         more_url = f"?{params.urlencode()}"
     company = Company.objects.filter(pk=filters["company"]).first() if "company" in filters else None
     without_company = request.GET.copy()
     without_company.pop("company", None)
     without_company.pop("after", None)
     context = {
-        "rows": sale_rows(page),
+        "rows": sale_rows(page.items),
         "more_url": more_url,
         "filters": filters,
         "filtered": bool(filters),

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from salesguide.documents.pdf import PDF_CONTENT_TYPE, html_to_pdf
-from salesguide.queries.sale_print import SalePrint, sale_print, time_zone_of
+from salesguide.queries.sale_print import SalePrint, sale_print
+from salesguide.services.clock import zone_of
 from salesguide.web.sales.access import actor, sale_page
 
 
@@ -25,14 +26,14 @@ def _report(sale_id: int) -> SalePrint:
 
 @sale_page
 def sale_print_page(request: HttpRequest, sale_id: int) -> HttpResponse:
-    with timezone.override(time_zone_of(actor(request))):
+    with timezone.override(zone_of(actor(request))):
         report = _report(sale_id)
         return render(request, "sales/print.html", {"report": report, "pdf": False})
 
 
 @sale_page
 def sale_print_pdf(request: HttpRequest, sale_id: int) -> HttpResponse:
-    with timezone.override(time_zone_of(actor(request))):
+    with timezone.override(zone_of(actor(request))):
         report = _report(sale_id)
         html = render_to_string("sales/print.html", {"report": report, "pdf": True}, request=request)
     pdf = html_to_pdf(html, static_url=settings.STATIC_URL, static_dirs=settings.STATICFILES_DIRS)

@@ -1,0 +1,55 @@
+"""The sale list, the one read model behind /sales/ and ``GET /api/v1/sales`` (and the board to come).
+
+Both doors translate their parameters into ``SaleFilters`` (named as the API's query parameters) and get the
+same sales in the same order: newest first, so a new sale shows at the top of the first page, paged by keyset
+so the hundredth page costs what the first does. A page is one query: the sales with their stage, company,
+owner and sale type joined in, which is all a row of either door shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from salesguide.models import Sale
+from salesguide.queries.paging import Page, keyset_page
+from salesguide.queries.search import matching
+
+# ``q`` finds a sale by its title or its company's name.
+SALE_SEARCH_FIELDS = ("title", "company__name")
+SALE_ORDER = ("-id",)
+
+
+@dataclass(frozen=True)
+class SaleFilters:
+    """Every filter given narrows the list; None (or an empty ``q``) filters nothing."""
+
+    sale_type: int | None = None
+    stage: int | None = None
+    status: str | None = None
+    owner: int | None = None
+    company: int | None = None
+    q: str | None = None
+
+
+def sales(filters: SaleFilters) -> models.QuerySet[Sale]:
+    """Sales matching every filter, with what their rows show selected with them; ``q`` matches every word in
+    the title or the company's name."""
+    queryset = Sale.objects.select_related("stage", "company", "owner", "sale_type")
+    if filters.sale_type is not None:
+        queryset = queryset.filter(sale_type_id=filters.sale_type)
+    if filters.stage is not None:
+        queryset = queryset.filter(stage_id=filters.stage)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.owner is not None:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.company is not None:
+        queryset = queryset.filter(company_id=filters.company)
+    return matching(queryset, SALE_SEARCH_FIELDS, filters.q)
+
+
+def sale_page(filters: SaleFilters, *, limit: int, after: str | None = None) -> Page[Sale]:
+    """One page of the sale list, newest first (raises ValidationFailed for a damaged ``after``)."""
+    return keyset_page(sales(filters), SALE_ORDER, limit=limit, after=after)
