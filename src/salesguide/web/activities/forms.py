@@ -30,7 +30,7 @@ def user_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class OwnerChoiceField(forms.ModelChoiceField[User]):
+class OwnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # not generic at run time
     def label_from_instance(self, obj: Any) -> str:
         return user_label(obj)
 

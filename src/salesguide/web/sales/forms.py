@@ -354,7 +354,7 @@ def sale_initial(sale: Sale) -> dict[str, Any]:
     }
 
 
-class ReasonChoiceField(forms.ModelChoiceField[Reason]):
+class ReasonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # not generic at run time
     def __init__(self, kind: str, **kwargs: Any) -> None:
         super().__init__(
             queryset=Reason.objects.filter(kind=kind, deleted=False).order_by("rank", "name", "id"),
