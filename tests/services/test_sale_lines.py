@@ -13,7 +13,7 @@ from salesguide.domain.sale_lines import lines_total, validated_lines
 from salesguide.models import Sale, SaleLine
 from salesguide.queries.sale_lines import sale_lines
 from salesguide.services import catalog, sale_types, sales
-from salesguide.services.demo import PLAN, demo_lines
+from salesguide.services.demo_data import PLAN, demo_lines
 from salesguide.services.sale_lines import replace_sale_lines
 
 pytestmark = pytest.mark.django_db
