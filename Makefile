@@ -6,7 +6,7 @@ help: ## list the targets
 	@echo "make targets:"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 10
 
-run: ## set up, load demo data, create an admin and serve on http://127.0.0.1:8000 (PORT=...)
+run: ## install what running needs, load demo data, say how to log in, serve on http://127.0.0.1:8000 (PORT=...)
 	@scripts/run.sh
 
 test: ## the whole suite: ruff, mypy, lint-imports, pytest on SQLite and on PostgreSQL
@@ -19,5 +19,5 @@ demo: ## migrate and load the starter guides and demo data (idempotent), without
 	@scripts/run.sh demo
 
 bench: ## run the benchmark (bench/)
-	@if [ -f bench/__main__.py ]; then scripts/venv.sh && .venv/bin/python -m bench; \
+	@if [ -f bench/__main__.py ]; then scripts/venv.sh run && .venv/bin/python -m bench; \
 	else echo "There is no benchmark yet (bench/__main__.py does not exist)."; fi

@@ -8,16 +8,23 @@
 #   gettext             msgfmt, for `compilemessages` (the .mo files are built, not committed)
 #   fonts-dejavu-core, libpango-1.0-0, libpangoft2-1.0-0
 #                       text rendering for WeasyPrint (PDF) and Chromium screenshots
+#   fonts-crosextra-carlito, fonts-crosextra-caladea
+#                       metric-compatible stand-ins for Calibri and Cambria, the fonts of the starter Word
+#                       templates, so that a document laid out on the server (PDF) breaks lines and pages
+#                       where Word does
 #   python3, python3-venv
 #                       only when no Python 3.11+ that can create a venv is present
 #   postgresql-15       tests only: the throwaway test cluster (scripts/pgtmp.sh)
 #   chromium            tests only: browser tests (Playwright drives Debian's /usr/bin/chromium)
 #   make                tests only: the Makefile entry points that CI calls
+#   nodejs, npm         tests only, when no npm is present: axe-core for the accessibility check (npm.sh)
 set -euo pipefail
 
 packages=(
     gettext
     fonts-dejavu-core
+    fonts-crosextra-carlito
+    fonts-crosextra-caladea
     libpango-1.0-0
     libpangoft2-1.0-0
 )
@@ -29,6 +36,11 @@ case "${1:-all}" in
         exit 2
         ;;
 esac
+# Tests only: npm installs axe-core for the browser tests' accessibility check (scripts/npm.sh). A Node.js
+# that brings its own npm is kept; otherwise Debian's nodejs and npm.
+if [[ "${1:-all}" == all ]] && ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
 
 python_can_make_venv() {
     local py

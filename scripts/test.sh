@@ -115,14 +115,15 @@ start_postgres() {
 }
 
 if [[ -n "$checks_only" ]]; then
-    step "venv" scripts/venv.sh
+    step "venv" scripts/venv.sh test
     checks
     banner "checks passed ($((SECONDS - started))s)"
     exit 0
 fi
 
 step "system packages" scripts/system-deps.sh
-step "venv" scripts/venv.sh
+step "venv" scripts/venv.sh test
+step "npm packages" scripts/npm.sh
 if [[ -n "$quick" ]]; then
     echo "SALESGUIDE_TEST_QUICK=1: skipping ruff, mypy, lint-imports and the PostgreSQL run"
 else

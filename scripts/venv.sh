@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# Makes .venv ready: creates it if missing (python3.11, else python3), installs the project with its
-# dev extras when pyproject.toml changed since the last install, and compiles the translations.
+# Makes .venv ready: creates it if missing (python3.11, else python3), installs the project when
+# pyproject.toml changed since the last install (or the mode asks for more), and compiles the translations.
 # Cheap when nothing changed, so run.sh and test.sh call it every time.
+#
+#   scripts/venv.sh run     what running the app needs: pip install -e .           (make run)
+#   scripts/venv.sh test    that and the test tools: pip install -e '.[dev]'       (make test, make check)
+#
+# The stamp records pyproject.toml's hash and the mode installed; a test venv serves running too.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+mode=${1:-test}
+case "$mode" in
+    run) spec="." what="the project" ;;
+    test) spec=".[dev]" what="the project and its test tools" ;;
+    *)
+        echo "usage: $0 [run|test]" >&2
+        exit 2
+        ;;
+esac
 
 VENV=.venv
 STAMP="$VENV/.pyproject.sha256"
@@ -36,12 +51,23 @@ if [[ ! -x "$VENV/bin/python" ]]; then
 fi
 
 wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
-installed=$(cat "$STAMP" 2>/dev/null || true)
-if [[ "$wanted" != "$installed" || ! -x "$VENV/bin/salesguide" ]]; then
-    echo "venv: installing the project and its dev dependencies (pyproject.toml changed)"
+installed="" installed_mode=""
+if [[ -f "$STAMP" ]]; then
+    read -r installed installed_mode <"$STAMP" || true
+fi
+# A stamp without a mode is from before the modes, when every install had the test tools.
+installed_mode=${installed_mode:-test}
+up_to_date=""
+if [[ "$wanted" == "$installed" && -x "$VENV/bin/salesguide" ]]; then
+    if [[ "$installed_mode" == test && -x "$VENV/bin/pytest" ]] || [[ "$mode" == run && "$installed_mode" == run ]]; then
+        up_to_date=1
+    fi
+fi
+if [[ -z "$up_to_date" ]]; then
+    echo "venv: installing $what ($mode mode)"
     # pip's "Location ... is ignored" warnings about this machine's index set-up are noise.
     set +e
-    "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]' 2>&1 \
+    "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off -e "$spec" 2>&1 \
         | grep -v -E "Location .* is ignored|^Requirement already satisfied"
     status=${PIPESTATUS[0]}
     set -e
@@ -49,7 +75,7 @@ if [[ "$wanted" != "$installed" || ! -x "$VENV/bin/salesguide" ]]; then
         echo "venv: error: pip install failed (exit $status)" >&2
         exit "$status"
     fi
-    echo "$wanted" >"$STAMP"
+    echo "$wanted $mode" >"$STAMP"
 else
     echo "venv: up to date"
 fi

@@ -6,6 +6,9 @@
   ``SALESGUIDE_LANGUAGE`` (``nl`` or ``en``: the installation's language, decides which starter guides load),
   ``SALESGUIDE_CURRENCY`` (ISO 4217, default EUR), ``SALESGUIDE_TIME_ZONE`` (default Europe/Amsterdam),
   ``SALESGUIDE_CALENDAR_DOMAIN`` (the host part of calendar event ids, default ``salesguide``).
+- ``SALESGUIDE_HTTPS=1`` behind a proxy that ends TLS (README, "Running behind HTTPS"): secure cookies, HSTS
+  (``SALESGUIDE_HSTS_SECONDS``, default a year; ``SALESGUIDE_HSTS_PRELOAD=1``), the redirect to HTTPS and trust in
+  the proxy's ``X-Forwarded-Proto``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -52,11 +57,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "csp",
     "salesguide.apps.SalesguideConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers static files itself: every answer gets both policies.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "salesguide.web.middleware.UserLanguageMiddleware",
@@ -85,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["django.templatetags.i18n"],
+            "builtins": ["django.templatetags.i18n", "salesguide.web.template_filters"],
         },
     }
 ]
@@ -137,6 +146,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = os.environ.get("SALESGUIDE_LANGUAGE", "nl")
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One way of writing a date per language everywhere (salesguide/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["salesguide.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("SALESGUIDE_TIME_ZONE", "Europe/Amsterdam")
@@ -167,6 +178,78 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
+def _flag(name: str) -> bool:
+    """An on/off variable: "1" or "0"/unset. Anything else is refused, so that a typo ("true", "yes") does not
+    leave an installation on plain HTTP while its operator believes it is on HTTPS."""
+    value = os.environ.get(name, "")
+    if value not in ("", "0", "1"):
+        raise ImproperlyConfigured(f"{name} must be 1 (on) or 0 (off), not {value!r}")
+    return value == "1"
+
+
+def _seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default))
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}")
+    return int(value)
+
+
+# HTTPS: the app serves plain HTTP on 127.0.0.1 behind a reverse proxy that ends TLS and says so in
+# X-Forwarded-Proto. That header is trusted only when SALESGUIDE_HTTPS=1: the proxy must set it (and overwrite
+# what a client sent), and the app must not be reachable around the proxy.
+HTTPS = _flag("SALESGUIDE_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# A health check (load balancer, container) asks the app directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+# A year, the usual production value; an operator trying HTTPS out first can lower it (HSTS is remembered by the
+# browsers for max-age, whatever the server says later).
+SECURE_HSTS_SECONDS = _seconds("SALESGUIDE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+# The app owns its host name (crm.example.com), so its subdomains are its own too.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = _flag("SALESGUIDE_HSTS_PRELOAD") and HTTPS
+# Preloading is a decision of the domain's owner (it means a submission to the browsers' list and cannot be
+# undone quickly), not of the app: it is opt-in, and check --deploy's reminder of it is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy on every answer (django-csp 4's settings format). Scripts come from our origin only:
+# no inline script, no inline event handler, no eval (htmx's hx-on needs eval: use static/salesguide/*.js).
+# Styles allow 'unsafe-inline' because the pages set CSS variables in style attributes (the probability bars)
+# and document previews are srcdoc frames, which inherit this policy, with a <style> element of their own;
+# inline styles cannot run code. img-src data: is the favicon and images in previews of Word files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy: the app uses none of these browser features, so no page (and nothing injected into one)
+# may ask for them.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MIGRATION_MODULES = {"salesguide": "salesguide.models.migrations"}

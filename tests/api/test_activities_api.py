@@ -89,12 +89,15 @@ def test_an_activity_on_a_sale_takes_its_company_contact_and_the_type_duration(a
     assert api.get(f"sales/{sale.pk}").json()["next_activity_date"] == "2031-01-10"
 
 
-def test_a_time_without_an_offset_is_read_in_the_installations_time_zone(plan):
-    # When
-    activity = plan(start="2031-07-01T09:30:00")
+def test_a_time_without_an_offset_is_refused_as_api_md_asks_for_one(api, call):
+    # When (issue 9, item 24: which zone a client meant is not the server's to guess)
+    response = api.post("activities", {"activity_type_id": call.pk, "title": "Call", "start": "2031-07-01T09:30:00"})
 
     # Then
-    assert activity["start"] == "2031-07-01T09:30:00+02:00"
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": ["body", "start"], "msg": "Give the time with its offset, such as 2031-01-31T09:30:00+01:00."}
+    ]
 
 
 def test_a_start_with_an_unusual_offset_is_kept_as_the_same_moment(plan):

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
+from ics_independent import read_ics
 from salesguide.services import activities, catalog, customers, sale_types, sales
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,8 @@ def plan(call: Any, sale: Any, salesperson_user: Any) -> Any:
 
 
 def events(response: Any) -> list[Any]:
+    """What icalendar reads, once a second, independent parser has read the same file (``read_ics``)."""
+    read_ics(response.content)
     return Calendar.from_ical(response.content).walk("VEVENT")
 
 
@@ -122,6 +125,7 @@ def test_the_feed_answers_without_a_login_with_the_owners_open_followups(plan, s
     assert "filename=" in response["Content-Disposition"]
     assert [str(e["summary"]) for e in events(response)] == ["Introductory call – Acme"]
     assert str(Calendar.from_ical(response.content)["x-wr-calname"]) == "Salesguide – Sam Seller"
+    assert read_ics(response.content).contents["x-published-ttl"][0].value == "PT1H"
 
 
 def test_the_feed_shows_an_edit_at_the_next_fetch(plan, salesperson_api, anonymous_api):

@@ -485,14 +485,83 @@ def test_without_auto_advance_no_next_stage_is_offered(api, admin_user, make_sal
     assert body["offer_advance"] is None
 
 
+def test_creating_the_stages_last_open_item_as_a_document_offers_the_next_stage(api, sale, guide):
+    # Given the sale in the second stage, whose follow-up is created and completed and whose document is not
+    sales.move_sale_to_stage(sale.owner, sale.pk, guide.stages[1].pk)
+    made = api.post(f"sales/{sale.pk}/guide/followups/{guide.followups[2].pk}").json()
+    api.post(f"activities/{made['id']}/complete")
+    assert api.get(f"sales/{sale.pk}/guide").json()["offer_advance"] is None
+
+    # When the document is created
+    response = api.post(f"sales/{sale.pk}/guide/documents/{guide.documents[0].pk}")
+
+    # Then the answer is the document and the offer to move on, as completing a follow-up would give
+    assert response.status_code == 201
+    body = response.json()
+    assert body["suggested_document_id"] == guide.documents[0].pk
+    assert (body["offer_advance"], body["offer_close_as_sold"]) == ({"to_stage_id": guide.stages[2].pk}, False)
+    # and the guide says so too, for as long as it holds
+    shown = api.get(f"sales/{sale.pk}/guide").json()
+    assert (shown["offer_advance"], shown["offer_close_as_sold"]) == ({"to_stage_id": guide.stages[2].pk}, False)
+    assert api.get(f"sales/{sale.pk}").json()["stage_id"] == guide.stages[1].pk
+
+
+def test_finishing_the_last_stage_offers_closing_the_sale_as_sold(api, admin_user, make_sale):
+    # Given a two-stage guide and a sale in its last stage
+    short = _build_guide(admin_user, name="Short", stages=2, followups=(1, 1), documents=(0, 0))
+    sale = make_sale(admin_user, sale_type=short.sale_type)
+    sales.move_sale_to_stage(admin_user, sale.pk, short.stages[1].pk)
+    only = api.post(f"sales/{sale.pk}/guide/followups/{short.followups[1].pk}").json()
+
+    # When its one follow-up is completed
+    body = api.post(f"activities/{only['id']}/complete").json()
+
+    # Then there is no next stage, but closing as sold is offered; the sale is still open
+    assert (body["offer_advance"], body["offer_close_as_sold"]) == (None, True)
+    assert api.get(f"sales/{sale.pk}/guide").json()["offer_close_as_sold"] is True
+    assert api.get(f"sales/{sale.pk}").json()["status"] == "open"
+
+
+@pytest.mark.parametrize("close", ["sold", "lost"])
+def test_creating_from_the_guide_of_a_sold_or_lost_sale_is_refused_with_422_and_creates_nothing(
+    api, sale, guide, close
+):
+    # Given a closed sale
+    version = api.get(f"sales/{sale.pk}").json()["version"]
+    assert api.post(f"sales/{sale.pk}/{close}", {"version": version}).status_code == 200
+
+    # When a follow-up, a document or the answer to an offer is created from its guide
+    answers = [
+        api.post(f"sales/{sale.pk}/guide/followups/{guide.followups[0].pk}"),
+        api.post(f"sales/{sale.pk}/guide/documents/{guide.documents[0].pk}"),
+        api.post(f"sales/{sale.pk}/guide/next-followup/{guide.followups[1].pk}"),
+    ]
+
+    # Then each is refused as a rule of selling, saying why, and nothing was created
+    for answer in answers:
+        assert answer.status_code == 422
+        assert answer.json()["detail"] == (
+            "This sale is closed: its guide shows what was done. Reopen the sale to create from its suggestions."
+        )
+    assert not Activity.objects.filter(sale=sale).exists()
+    assert not Document.objects.filter(sale=sale).exists()
+    assert api.get(f"sales/{sale.pk}/guide").json()["offer_advance"] is None
+
+
 # --- documents -----------------------------------------------------------------------------------------------------
 
 
 def test_documents_are_listed_per_sale_read_and_deleted(api, sale, guide, make_sale, admin_user):
     # Given
     other_sale = make_sale(admin_user, title="Other")
-    mine = api.post(f"sales/{sale.pk}/guide/documents/{guide.documents[0].pk}").json()
-    theirs = api.post(f"sales/{other_sale.pk}/guide/documents/{guide.documents[0].pk}").json()
+    mine, theirs = (
+        {
+            k: v
+            for k, v in api.post(f"sales/{s.pk}/guide/documents/{guide.documents[0].pk}").json().items()
+            if not k.startswith("offer_")
+        }
+        for s in (sale, other_sale)
+    )
 
     # When
     listed = api.get("documents", sale=sale.pk).json()

@@ -76,6 +76,19 @@ def test_the_pdf_follows_the_requested_language(make_api, token_for, make_user):
     assert "bedrag" not in english and "history" not in dutch
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_pdf_is_tagged_and_names_its_language_when_a_script_asks_in_a_language(
+    make_api, token_for, english_sale, language
+):
+    # Given a sale; When a script asks for its PDF in ``language``
+    response = make_api(token_for(english_sale.owner), language=language).get(f"sales/{english_sale.pk}/print.pdf")
+    # Then the PDF is tagged (its structure readable by assistive technology) and says its language
+    catalog = pypdf.PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == language
+
+
 def test_an_unknown_sale_is_404_with_a_detail(salesperson_api):
     response = salesperson_api.get("sales/999999/print.pdf")
     assert response.status_code == 404

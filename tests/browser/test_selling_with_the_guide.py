@@ -136,13 +136,16 @@ def sell_with_the_guide(page: Page, login: Callable[..., Page], guide: StarterGu
     form.get_by_role("button", name=say("Create document"), exact=True).click()
     expect(suggestion(page, guide.confirmation).get_by_role("link", name=say("Create another"))).to_be_visible()
 
-    # Completing the first follow-up offers the next suggested one; Create makes it
+    # Completing the first follow-up offers the next suggested one; Create opens its form, prefilled, to save
     page.get_by_role("checkbox", name=guide.intro_call).click()
     question = page.get_by_role(
         "dialog", name=say("Create the next suggested follow-up “%(name)s”?", name=guide.research)
     )
     expect(question).to_be_visible()
-    question.get_by_role("button", name=say("Create"), exact=True).click()
+    question.get_by_role("link", name=say("Create"), exact=True).click()
+    form = question.get_by_role("form", name=say("Create follow-up"))
+    expect(form.get_by_label(say("Title"), exact=True)).to_have_value(guide.research)
+    form.get_by_role("button", name=say("Create follow-up"), exact=True).click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_role("checkbox", name=guide.intro_call)).to_be_checked()
     expect(page.get_by_role("checkbox", name=guide.research)).not_to_be_checked()

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from salesguide.domain import selling
 from salesguide.domain.errors import ValidationFailed
-from salesguide.models import Activity, Company, Contact, Document, Sale, SaleType, StageChange, User
+from salesguide.models import Activity, Company, Contact, Document, OurCompany, Sale, SaleType, StageChange, User
 from salesguide.queries.sale_guide import sale_guide
 from salesguide.services import sales
 from salesguide.services.demo import load_demo_data
@@ -141,6 +141,13 @@ def test_the_dutch_demo_speaks_dutch_keeps_existing_users_and_prints_nothing(mak
     assert (existing.role, existing.check_password(user_password)) == ("manager", True)
     assert Sale.objects.filter(owner=existing).exists()
     assert load_demo_data("en").loaded is False  # the demo companies are there, whatever the language
+    # The demo sells as a Dutch company with a logo, which its letters name (issue 9, item 20)
+    seller = OurCompany.objects.get()
+    assert (seller.name, seller.city, seller.logo_content_type) == (
+        "Helder Bedrijfssystemen B.V.",
+        "Utrecht",
+        "image/png",
+    )
 
 
 def test_demo_data_in_an_unknown_language_is_refused():

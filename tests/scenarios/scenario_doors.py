@@ -25,7 +25,8 @@ from scenario_world import USER_ZONE, Offer, Proposal, World
 
 from salesguide.domain.errors import DomainError
 from salesguide.models import Sale, User
-from salesguide.services import accounts, activities, catalog, sales
+from salesguide.queries.sale_guide import sale_guide
+from salesguide.services import accounts, activities, catalog, documents, sale_types, sales
 
 
 class Refused(Exception):
@@ -57,11 +58,17 @@ class Door(Protocol):
 
     def create_from_suggestion(self, sale_id: int, suggestion_id: int, **overrides: Any) -> None: ...
 
+    def create_document(self, sale_id: int, suggestion_id: int) -> Offer: ...
+
     def complete_followup(self, sale_id: int, activity_id: int) -> Offer: ...
 
     def answer_next_followup_offer(self, sale_id: int, suggestion_id: int) -> int: ...
 
     def delete_stage(self, stage_id: int) -> None: ...
+
+    def delete_sale_type(self, sale_type_id: int) -> None: ...
+
+    def shows_guide(self, sale_id: int) -> bool: ...
 
 
 # --- the services ------------------------------------------------------------------------------------------
@@ -150,7 +157,7 @@ class ServiceDoor:
             version=self._version(sale_id),
         )
         # Behaviour 5 of issue 8: the proposal is made in the acting user's time zone, which the service is given.
-        proposal = activities.propose_reopen_followup(actor, sale.title, reopen_date)
+        proposal = activities.propose_reopen_followup_for(actor, sale.pk)
         if proposal is None:
             return None
         return Proposal(
@@ -158,6 +165,7 @@ class ServiceDoor:
             title=proposal.title,
             start=proposal.start,
             duration_minutes=proposal.duration_minutes,
+            text=proposal.text,
         )
 
     def reopen(self, sale_id: int) -> None:
@@ -169,6 +177,13 @@ class ServiceDoor:
     def create_from_suggestion(self, sale_id: int, suggestion_id: int, **overrides: Any) -> None:
         self._call(activities.create_followup_from_suggestion, self._actor(), sale_id, suggestion_id, **overrides)
 
+    def create_document(self, sale_id: int, suggestion_id: int) -> Offer:
+        created = self._call(documents.create_document_on_guide, self._actor(), sale_id, suggestion_id)
+        return Offer(
+            advance_to=self.world.stage_name(created.offers.advance_to_stage_id),
+            close_as_sold=created.offers.close_as_sold,
+        )
+
     def complete_followup(self, sale_id: int, activity_id: int) -> Offer:
         completion = self._call(activities.complete_activity, self._actor(), activity_id)
         return Offer(
@@ -177,6 +192,7 @@ class ServiceDoor:
             ),
             created_activity=completion.created_activity.title if completion.created_activity else None,
             advance_to=self.world.stage_name(completion.offer_advance_to_stage_id),
+            close_as_sold=completion.offer_close_as_sold,
         )
 
     def answer_next_followup_offer(self, sale_id: int, suggestion_id: int) -> int:
@@ -186,6 +202,12 @@ class ServiceDoor:
 
     def delete_stage(self, stage_id: int) -> None:
         self._call(catalog.delete_stage, self.world.admin, stage_id)
+
+    def delete_sale_type(self, sale_type_id: int) -> None:
+        self._call(sale_types.delete_sale_type, self.world.admin, sale_type_id)
+
+    def shows_guide(self, sale_id: int) -> bool:
+        return sale_guide(Sale.objects.select_related("sale_type").get(pk=sale_id)).has_guide
 
 
 # --- the REST API ------------------------------------------------------------------------------------------
@@ -261,6 +283,7 @@ class ApiDoor:
             title=proposed["title"],
             start=dt.datetime.fromisoformat(proposed["start"]),
             duration_minutes=proposed["duration_minutes"],
+            text=proposed["text"],
         )
 
     def reopen(self, sale_id: int) -> None:
@@ -275,6 +298,14 @@ class ApiDoor:
         }
         self._send("post", f"sales/{sale_id}/guide/followups/{suggestion_id}", body)
 
+    def create_document(self, sale_id: int, suggestion_id: int) -> Offer:
+        answer = self._send("post", f"sales/{sale_id}/guide/documents/{suggestion_id}")
+        advance = answer["offer_advance"]
+        return Offer(
+            advance_to=self.world.stage_name(advance["to_stage_id"]) if advance else None,
+            close_as_sold=answer["offer_close_as_sold"],
+        )
+
     def complete_followup(self, sale_id: int, activity_id: int) -> Offer:
         answer = self._send("post", f"activities/{activity_id}/complete")
         offered, created, advance = answer["next_suggestion"], answer["created_activity"], answer["offer_advance"]
@@ -282,6 +313,7 @@ class ApiDoor:
             next_suggestion=self.world.suggestion_name(offered["suggestion_id"]) if offered else None,
             created_activity=created["title"] if created else None,
             advance_to=self.world.stage_name(advance["to_stage_id"]) if advance else None,
+            close_as_sold=answer["offer_close_as_sold"],
         )
 
     def answer_next_followup_offer(self, sale_id: int, suggestion_id: int) -> int:
@@ -291,6 +323,12 @@ class ApiDoor:
 
     def delete_stage(self, stage_id: int) -> None:
         self._send("delete", f"stages/{stage_id}", admin=True)
+
+    def delete_sale_type(self, sale_type_id: int) -> None:
+        self._send("delete", f"sale-types/{sale_type_id}", admin=True)
+
+    def shows_guide(self, sale_id: int) -> bool:
+        return bool(self._send("get", f"sales/{sale_id}/guide")["has_guide"])
 
 
 # --- the web pages, as a browser uses them -----------------------------------------------------------------
@@ -512,6 +550,7 @@ class WebDoor:
         form = self.seller.form(f"/sales/{sale_id}/stall/")
         self.seller.submit(form, {"reopen_date": reopen_date.isoformat(), "reason": reason_id or ""})
         # The browser lands on the proposed follow-up, a form to save or skip; its start is on the user's clock.
+        # Its text is what the form's text area holds.
         assert _path(self.seller.landed) == f"/sales/{sale_id}/stall/followup/", self.seller.landed
         proposed = self.seller.form(self.seller.landed)
         if not proposed.fields.get("activity_type"):
@@ -523,6 +562,7 @@ class WebDoor:
             title=proposed.fields["title"],
             start=dt.datetime.combine(day, dt.time(hour, minute), tzinfo=USER_ZONE),
             duration_minutes=int(proposed.fields["duration_minutes"]),
+            text=proposed.fields.get("text", ""),
         )
 
     def reopen(self, sale_id: int) -> None:
@@ -533,8 +573,15 @@ class WebDoor:
         form = self.seller.form(f"/sales/{sale_id}/", f"/sales/{sale_id}/completed/")
         self.seller.submit(form, {"completed": "1"})
 
+    def _create_link(self, sale_id: int, kind: str, suggestion_id: int) -> str:
+        """The guide tab's Create for a suggestion, as the user finds it (every stage shown); none: refused."""
+        url = f"/sales/{sale_id}/guide/{kind}-suggestions/{suggestion_id}/create/"
+        if f'href="{url}?' not in self.seller.open(f"/sales/{sale_id}/?tab=guide&all=1"):
+            raise Refused("the guide offers no Create for this suggestion")
+        return url
+
     def create_from_suggestion(self, sale_id: int, suggestion_id: int, **overrides: Any) -> None:
-        url = f"/sales/{sale_id}/guide/followup-suggestions/{suggestion_id}/create/"
+        url = self._create_link(sale_id, "followup", suggestion_id)
         form = self.seller.form(url)
         names = {"activity_type_id": "activity_type", "owner_id": "owner"}
         changes = {}
@@ -544,33 +591,49 @@ class WebDoor:
             changes[names.get(name, name)] = value
         self.seller.submit(form, changes)
 
-    def complete_followup(self, sale_id: int, activity_id: int) -> Offer:
-        # The completion checkbox of the follow-up on the guide tab.
-        form = self.seller.form(
-            f"/sales/{sale_id}/?tab=guide&all=1", f"/sales/{sale_id}/guide/activities/{activity_id}/completed/"
-        )
-        page = self.seller.submit(form, {"completed": "on"})
+    def create_document(self, sale_id: int, suggestion_id: int) -> Offer:
+        form = self.seller.form(self._create_link(sale_id, "document", suggestion_id))
+        return self._offers_on(sale_id, self.seller.submit(form))
+
+    def _offers_on(self, sale_id: int, page: str) -> Offer:
+        """The questions the page the browser landed on asks."""
         question = _section(page, 'id="next-followup-question"', "</dialog>")
         offered = re.search(r"followup-suggestions/(\d+)/next/", question)
         if offered:
-            self.offer_forms[(sale_id, int(offered.group(1)))] = forms_of(question, self.seller.landed)[0]
+            # Create opens the follow-up form, prefilled; the user saves it as it is.
+            link = re.search(r'class="btn btn--primary guide-question__create" href="([^"]+)"', question)
+            assert link, "the question offers no Create"
+            url = urljoin(self.seller.landed, link.group(1).replace("&amp;", "&"))
+            self.offer_forms[(sale_id, int(offered.group(1)))] = self.seller.form(url, url)
         advance = re.search(r"/guide/stages/(\d+)/move/", _section(page, 'id="advance-question"', "</dialog>"))
         created = re.search(r"The next suggested follow-up “(.+?)” was created", page)
         return Offer(
             next_suggestion=self.world.suggestion_name(int(offered.group(1))) if offered else None,
             created_activity=created.group(1) if created else None,
             advance_to=self.world.stage_name(int(advance.group(1))) if advance else None,
+            close_as_sold='id="close-question"' in page,
         )
 
+    def complete_followup(self, sale_id: int, activity_id: int) -> Offer:
+        # The completion checkbox of the follow-up on the guide tab.
+        form = self.seller.form(
+            f"/sales/{sale_id}/?tab=guide&all=1", f"/sales/{sale_id}/guide/activities/{activity_id}/completed/"
+        )
+        return self._offers_on(sale_id, self.seller.submit(form, {"completed": "on"}))
+
     def answer_next_followup_offer(self, sale_id: int, suggestion_id: int) -> int:
+        # Create in the question opens the follow-up form; saving it unchanged is the answer "create". The same
+        # form saved again (a second click, another tab) must not plan the step twice.
         form = self.offer_forms.get((sale_id, suggestion_id))
         if form is None:
             page_url = f"/sales/{sale_id}/?tab=guide&suggest={suggestion_id}"
-            question = _section(self.seller.open(page_url), 'id="next-followup-question"', "</dialog>")
-            if not question:
+            page = self.seller.open(page_url)
+            self.seller.landed = page_url
+            if not _section(page, 'id="next-followup-question"', "</dialog>"):
                 raise Refused("the page asks nothing")
-            form = self.offer_forms[(sale_id, suggestion_id)] = forms_of(question, page_url)[0]
-        page = self.seller.submit(form, {"answer": "create"})
+            self._offers_on(sale_id, page)
+            form = self.offer_forms[(sale_id, suggestion_id)]
+        page = self.seller.submit(form)
         # What the user sees next: the follow-up created from the suggestion, under it on the guide.
         made = re.findall(
             r'id="activity-(\d+)"',
@@ -581,6 +644,13 @@ class WebDoor:
 
     def delete_stage(self, stage_id: int) -> None:
         self.admin.submit(self.admin.form(f"/settings/stages/{stage_id}/delete/"))
+
+    def delete_sale_type(self, sale_type_id: int) -> None:
+        self.admin.submit(self.admin.form(f"/settings/guides/sale-types/{sale_type_id}/delete/"))
+
+    def shows_guide(self, sale_id: int) -> bool:
+        # The card offers a Guide tab only when the sale has a guide to show.
+        return "?tab=guide" in self.seller.open(f"/sales/{sale_id}/")
 
 
 DOORS: dict[str, type[ServiceDoor] | type[ApiDoor] | type[WebDoor]] = {

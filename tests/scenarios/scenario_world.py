@@ -4,8 +4,8 @@ Three sale types, built with the services the way an administrator would:
 
 - "Guided sale" (a guide with auto-advance): Qualify 10% → Propose 30% → Negotiate 60% → Contract 90%. Qualify
   suggests "Intro call" (not suggested automatically) and "Needs call" (suggested automatically); Propose
-  suggests "Proposal call" (not suggested automatically), so completing the last item of Qualify offers the move
-  to Propose and nothing else.
+  suggests "Proposal call" (not suggested automatically) and the document "Proposal letter", so completing the
+  last item of Qualify offers the move to Propose and nothing else.
 - "Quick sale" (no guide): Intake 20% → Offer 50%.
 - "Keep manual" (probability policy keep_manual): Pilot 25% → Rollout 75%.
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from salesguide.models import Activity, ActivityType, Competitor, Reason, Sale, SaleType, Stage, StageChange, User
-from salesguide.services import catalog, guides, sale_types
+from salesguide.services import catalog, guides, sale_types, templates
 
 USER_ZONE = ZoneInfo("America/New_York")
 TODAY = dt.datetime.now(USER_ZONE).date()
@@ -132,6 +132,15 @@ def build_world(admin: User, seller: User, colleague: User) -> World:
         ).pk
         for stage, name, auto, offset in suggestion_specs
     }
+    letter = templates.create_text_template(admin, name="Letter", body="Dear customer")
+    suggestions["Proposal letter"] = guides.add_suggested_document(
+        admin,
+        guided,
+        stages["Propose"].pk,
+        name="Proposal letter",
+        template_id=letter.pk,
+        subject="Proposal for {{ sale.title }}",
+    ).pk
     reasons = {
         name: catalog.create_reason(admin, name=name, kind=kind)
         for name, kind in (("Best price", "sold"), ("Too expensive", "lost"), ("Budget freeze", "stalled"))
@@ -193,16 +202,41 @@ class Offer:
     next_suggestion: str | None = None
     created_activity: str | None = None
     advance_to: str | None = None
+    close_as_sold: bool = False
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """A text that says each of these, in this order (its dates are written as the language writes them)."""
+
+    parts: tuple[str, ...]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mentions):
+            return self.parts == other.parts
+        if not isinstance(other, str):
+            return NotImplemented
+        at = 0
+        for part in self.parts:
+            found = other.find(part, at)
+            if found < 0:
+                return False
+            at = found + len(part)
+        return True
+
+    def __hash__(self) -> int:
+        return hash(self.parts)
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """The follow-up a stalled sale proposes on its re-open date (nothing is created)."""
+    """The follow-up a stalled sale proposes on its re-open date (nothing is created), with its text."""
 
     activity_type: str
     title: str
     start: dt.datetime
     duration_minutes: int
+    text: str | Mentions = ""
 
 
 def sale_view(sale_id: int) -> SaleView:

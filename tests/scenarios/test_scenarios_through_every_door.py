@@ -20,6 +20,7 @@ from scenario_world import (
     TODAY,
     Act,
     H,
+    Mentions,
     Offer,
     Proposal,
     SaleView,
@@ -206,7 +207,24 @@ SCENARIOS = [
         when=(step("stall", reopen_date=REOPEN_ON, reason="Budget freeze"),),
         sale=replace(NEW, status="stalled", reopen_date=REOPEN_ON),
         history=(CREATED, H("stalled", "Qualify", "Qualify", "open", "stalled", 10, 10, "Budget freeze")),
-        answers=(Proposal("Phone call", "Re-open: Big deal", at(REOPEN_ON, 9), 15),),
+        answers=(
+            Proposal(
+                "Phone call",
+                "Re-open: Big deal",
+                at(REOPEN_ON, 9),
+                15,
+                # Why it waits and where it stood (issue 9, item 7), whatever the door
+                Mentions(
+                    (
+                        "“Big deal” was stalled on ",
+                        " in the stage “Qualify”.",
+                        "Reason: Budget freeze",
+                        "It waits until ",
+                        "Check whether the reason still holds, then reopen the sale and plan its next step.",
+                    )
+                ),
+            ),
+        ),
     ),
     Scenario(
         "reopen a stalled sale",
@@ -230,6 +248,22 @@ SCENARIOS = [
             moved("Qualify", "Negotiate", 10, 60),
             H("lost", "Negotiate", "Negotiate", "open", "lost", 60, 0),
             H("reopened", "Negotiate", "Negotiate", "lost", "open", 0, 60),
+        ),
+    ),
+    Scenario(
+        "reopen a sold sale of a keep-manual type: the probability set by hand comes back, not 100 nor the stage's",
+        given=(
+            step("create", title="Big deal", sale_type="Keep manual", amount=100_000, currency="USD"),
+            step("set_probability", probability=33),
+            step("sold", date=CLOSED_ON),
+        ),
+        when=(step("reopen"),),
+        sale=replace(NEW, sale_type="Keep manual", stage="Pilot", probability=33, probability_is_manual=True),
+        history=(
+            H("created", None, "Pilot", None, "open", None, 25),
+            H("probability", "Pilot", "Pilot", "open", "open", 25, 33),
+            H("sold", "Pilot", "Pilot", "open", "sold", 33, 100),
+            H("reopened", "Pilot", "Pilot", "sold", "open", 100, 33),
         ),
     ),
     Scenario(
@@ -274,6 +308,40 @@ SCENARIOS = [
                 text="Bring the price list",
             ),
         ),
+    ),
+    Scenario(
+        "creating from a suggestion on a sold sale is refused: its guide is read-only history",
+        given=(BIG_DEAL, step("sold", date=CLOSED_ON)),
+        when=(step("create_from_suggestion", suggestion="Intro call"),),
+        sale=replace(NEW, status="sold", probability=100, closed_date=CLOSED_ON),
+        history=(CREATED, H("sold", "Qualify", "Qualify", "open", "sold", 10, 100)),
+        refused=True,
+    ),
+    Scenario(
+        "creating a document from a suggestion on a lost sale is refused",
+        given=(BIG_DEAL, step("move", stage="Propose"), step("lost", date=CLOSED_ON)),
+        when=(step("create_document", suggestion="Proposal letter"),),
+        sale=replace(NEW, stage="Propose", status="lost", probability=0, closed_date=CLOSED_ON),
+        history=(
+            CREATED,
+            moved("Qualify", "Propose", 10, 30),
+            H("lost", "Propose", "Propose", "open", "lost", 30, 0),
+        ),
+        refused=True,
+    ),
+    Scenario(
+        "create the stage's last open item as a document: moving on to the next stage is offered",
+        given=(
+            BIG_DEAL,
+            step("move", stage="Propose"),
+            step("create_from_suggestion", suggestion="Proposal call"),
+            step("complete_followup", activity="Proposal call"),
+        ),
+        when=(step("create_document", suggestion="Proposal letter"),),
+        sale=replace(NEW, stage="Propose", probability=30),
+        history=(CREATED, moved("Qualify", "Propose", 10, 30)),
+        activities=(Act("Proposal call", "Proposal call", completed=True),),
+        answers=(Offer(advance_to="Negotiate"),),
     ),
     Scenario(
         "complete a follow-up when the user wants to be asked: the next follow-up is offered",
@@ -336,6 +404,30 @@ SCENARIOS = [
             H("stage_removed", "Propose", "Negotiate", "open", "open", 30, 60, "Propose"),
         ),
     ),
+    Scenario(
+        "a sale shows its guide while its type has one",
+        given=(BIG_DEAL,),
+        when=(step("shows_guide"),),
+        sale=NEW,
+        history=(CREATED,),
+        answers=(True,),
+    ),
+    Scenario(
+        "delete the sale type of a sale: the sale shows no guide (issue 9, item 10)",
+        given=(BIG_DEAL,),
+        when=(step("delete_sale_type", sale_type="Guided sale"), step("shows_guide")),
+        sale=NEW,
+        history=(CREATED,),
+        answers=(None, False),
+    ),
+    Scenario(
+        "delete a stage that leaves a guide one stage: the guide is switched off, its sales show none (item 9)",
+        given=(BIG_DEAL, step("delete_stage", stage="Propose"), step("delete_stage", stage="Negotiate")),
+        when=(step("delete_stage", stage="Contract"), step("shows_guide")),
+        sale=NEW,
+        history=(CREATED,),
+        answers=(None, False),
+    ),
 ]
 
 
@@ -368,6 +460,8 @@ def perform(door: Any, world: World, sale_id: int | None, todo: Step) -> tuple[i
         return sale_id, door.move(sale_id, world.stage(args["stage"]))
     if todo.action == "delete_stage":
         return sale_id, door.delete_stage(world.stage(args["stage"]))
+    if todo.action == "delete_sale_type":
+        return sale_id, door.delete_sale_type(args["sale_type_id"])
     if todo.action == "create_from_suggestion":
         suggestion = world.suggestion(args.pop("suggestion"))
         if "owner" in args:
@@ -375,6 +469,8 @@ def perform(door: Any, world: World, sale_id: int | None, todo: Step) -> tuple[i
         if "activity_type" in args:
             args["activity_type_id"] = world.activity_type(args.pop("activity_type"))
         return sale_id, door.create_from_suggestion(sale_id, suggestion, **args)
+    if todo.action == "create_document":
+        return sale_id, door.create_document(sale_id, world.suggestion(args["suggestion"]))
     if todo.action == "complete_followup":
         return sale_id, door.complete_followup(sale_id, activity_id(sale_id, args["activity"]))
     if todo.action == "answer_next_followup_offer":

@@ -438,6 +438,82 @@ def test_moving_on_is_not_offered_when_the_sale_type_has_auto_advance_off(guide,
     assert activities.complete_activity(salesperson_user, briefing.pk).offer_advance_to_stage_id is None
 
 
+def test_when_a_document_is_the_stages_last_open_item_creating_it_offers_moving_on(guide, sale, salesperson_user):
+    # Given both follow-ups of the first stage created and completed, and its document not yet created
+    for suggestion in (guide.intro_call, guide.research):
+        activities.complete_activity(salesperson_user, create(salesperson_user, sale, suggestion).pk)
+
+    # When the document is created from the guide
+    created = documents.create_document_on_guide(salesperson_user, sale.pk, guide.confirmation.pk)
+
+    # Then the stage is all done and moving on is offered, as after completing a follow-up; nothing moved yet
+    assert created.document.suggested_document_id == guide.confirmation.pk
+    assert created.offers == activities.Offers(None, guide.qualified.pk, False)
+    assert [(s.done, s.total) for s in created.guide.stages][0] == (3, 3)
+    assert Sale.objects.get(pk=sale.pk).stage_id == guide.lead.pk
+
+
+def test_a_document_that_leaves_an_item_open_offers_nothing(guide, sale, salesperson_user):
+    create(salesperson_user, sale, guide.intro_call)
+
+    created = documents.create_document_on_guide(salesperson_user, sale.pk, guide.confirmation.pk)
+
+    assert created.offers == activities.Offers()
+
+
+def test_the_offer_to_move_on_holds_whenever_the_stage_is_done_not_only_right_after_the_last_item(
+    guide, sale, salesperson_user
+):
+    # Given the first stage all done, its document last
+    for suggestion in (guide.intro_call, guide.research):
+        activities.complete_activity(salesperson_user, create(salesperson_user, sale, suggestion).pk)
+    documents.create_document_from_suggestion(salesperson_user, sale.pk, guide.confirmation.pk)
+    stored = Sale.objects.select_related("sale_type").get(pk=sale.pk)
+
+    # When the guide is shown again later (a reload), with nothing named in the address
+    offers = activities.open_offers(salesperson_user, stored, sale_guide(stored))
+
+    # Then moving on is asked again; unless the user said "not now" in this stage
+    assert offers.advance_to_stage_id == guide.qualified.pk
+    later = activities.open_offers(salesperson_user, stored, sale_guide(stored), not_now_in_stage_id=guide.lead.pk)
+    assert later == activities.Offers()
+
+
+def test_in_the_last_stage_finishing_its_items_offers_closing_the_sale_as_sold(guide, sale, salesperson_user):
+    # Given a sale in the last stage, whose one follow-up is created
+    sales.move_sale_to_stage(salesperson_user, sale.pk, guide.offer.pk)
+    quote = create(salesperson_user, sale, guide.quote_call)
+
+    # When it is completed
+    completion = activities.complete_activity(salesperson_user, quote.pk)
+
+    # Then there is no next stage to offer, but closing as sold is offered; the sale is still open
+    assert (completion.offer_advance_to_stage_id, completion.offer_close_as_sold) == (None, True)
+    assert completion.offers.close_as_sold is True
+    stored = Sale.objects.select_related("sale_type").get(pk=sale.pk)
+    assert stored.status == "open"
+    # and the guide asks it again on a reload, but not of someone who may not close the sale
+    assert activities.open_offers(salesperson_user, stored, sale_guide(stored)).close_as_sold is True
+
+
+def test_closing_is_not_offered_in_the_last_stage_of_a_type_without_auto_advance(
+    guide, sale, salesperson_user, admin_user
+):
+    sale_types.update_sale_type(admin_user, guide.new.pk, auto_advance=False)
+    sales.move_sale_to_stage(salesperson_user, sale.pk, guide.offer.pk)
+    quote = create(salesperson_user, sale, guide.quote_call)
+
+    assert activities.complete_activity(salesperson_user, quote.pk).offer_close_as_sold is False
+
+
+def test_nobody_else_is_asked_to_move_on_or_close(guide, sale, salesperson_user, other_salesperson):
+    sales.move_sale_to_stage(salesperson_user, sale.pk, guide.offer.pk)
+    activities.complete_activity(salesperson_user, create(salesperson_user, sale, guide.quote_call).pk)
+    stored = Sale.objects.select_related("sale_type").get(pk=sale.pk)
+
+    assert activities.open_offers(other_salesperson, stored, sale_guide(stored)) == activities.Offers()
+
+
 # --- 3.11 the next activity date -----------------------------------------------------------------------------------
 
 
@@ -524,6 +600,97 @@ def test_deleting_a_document_offers_the_suggestion_again(guide, sale, salesperso
 # --- who may do what -----------------------------------------------------------------------------------------------
 
 
+# --- a sold or lost sale's guide is read-only history -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("close", ["sold", "lost"])
+def test_creating_from_a_suggestion_on_a_sold_or_lost_sale_is_refused_and_creates_nothing(
+    guide, sale, salesperson_user, close
+):
+    # Given a sale that was closed
+    if close == "sold":
+        sales.close_sale_as_sold(salesperson_user, sale.pk)
+    else:
+        sales.close_sale_as_lost(salesperson_user, sale.pk)
+    closed_message = (
+        "This sale is closed: its guide shows what was done. Reopen the sale to create from its suggestions."
+    )
+
+    # When a follow-up, a document, or the answer to an offer is created from its guide, each is refused
+    with pytest.raises(RuleViolation) as refused:
+        create(salesperson_user, sale, guide.intro_call)
+    assert refused.value.message.render() == closed_message
+    with pytest.raises(RuleViolation, match="This sale is closed"):
+        documents.create_document_from_suggestion(salesperson_user, sale.pk, guide.confirmation.pk)
+    with pytest.raises(RuleViolation, match="This sale is closed"):
+        activities.answer_next_followup_offer(salesperson_user, sale.pk, guide.research.pk)
+
+    # Then nothing was created
+    assert not Activity.objects.filter(sale=sale).exists()
+    assert not Document.objects.filter(sale=sale).exists()
+
+
+def test_a_stalled_sale_still_plans_from_its_guide(guide, sale, salesperson_user):
+    sales.stall_sale(salesperson_user, sale.pk, reopen_date=timezone.localdate() + dt.timedelta(days=10))
+
+    activity = create(salesperson_user, sale, guide.intro_call)
+
+    assert activity.suggested_followup_id == guide.intro_call.pk
+
+
+def test_completing_a_followup_of_a_sold_sale_offers_nor_creates_the_next_one(guide, sale, salesperson_user):
+    # Given a follow-up planned before the sale was sold, and a user who does not want to be asked
+    intro = create(salesperson_user, sale, guide.intro_call)
+    sales.close_sale_as_sold(salesperson_user, sale.pk)
+    User.objects.filter(pk=salesperson_user.pk).update(confirm_suggested_followups=False)
+    salesperson_user.refresh_from_db()
+
+    # When it is completed afterwards (after-sales)
+    completion = activities.complete_activity(salesperson_user, intro.pk)
+
+    # Then the guide neither offers nor creates the next follow-up
+    assert (completion.next_suggestion, completion.created_activity) == (None, None)
+    assert completion.offers == activities.Offers()
+    assert Activity.objects.filter(sale=sale).count() == 1
+
+
+# --- the answer to the offer of the next follow-up ------------------------------------------------------------
+
+
+def test_answering_create_with_what_the_user_changed_in_the_form_creates_it_so_and_only_once(
+    guide, sale, salesperson_user, manager_user
+):
+    # Given the offer of the research follow-up after the intro call was completed
+    intro = create(salesperson_user, sale, guide.intro_call, start=at(10))
+    assert activities.complete_activity(salesperson_user, intro.pk).next_suggestion is not None
+
+    # When the user answers Create with another date, owner and text
+    answered = activities.answer_next_followup_offer(
+        salesperson_user,
+        sale.pk,
+        guide.research.pk,
+        start=at(14, 15),
+        owner_id=manager_user.pk,
+        text="Read their annual report",
+        title="Research Van der Meer",
+    )
+
+    # Then the follow-up is made as changed, from its suggestion
+    made = Activity.objects.get(pk=answered.activity.pk)
+    assert answered.created is True
+    assert (made.start, made.owner_id, made.text, made.title, made.suggested_followup_id) == (
+        at(14, 15),
+        manager_user.pk,
+        "Read their annual report",
+        "Research Van der Meer",
+        guide.research.pk,
+    )
+    # and the same answer again (a second click, another tab) gives it back instead of making another
+    again = activities.answer_next_followup_offer(salesperson_user, sale.pk, guide.research.pk, start=at(20))
+    assert (again.activity.pk, again.created) == (made.pk, False)
+    assert Activity.objects.filter(sale=sale, suggested_followup=guide.research).count() == 1
+
+
 def test_a_salesperson_cannot_plan_activities_on_someone_elses_sale(guide, sale, other_salesperson):
     with pytest.raises(NotAllowed):
         activities.create_activity(
@@ -594,6 +761,33 @@ def test_a_stalled_sale_proposes_a_phone_call_at_nine_on_its_re_open_date(salesp
     assert proposal.title == "Re-open: Fleet renewal"
     assert proposal.start == dt.datetime(2031, 3, 31, 9, 0, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
     assert proposal.duration_minutes == 15
+
+
+def test_the_follow_up_a_stalled_sale_proposes_says_why_it_waits_and_where_it_stood(
+    guide, sale, salesperson_user, admin_user
+):
+    # Given a sale in its second stage, stalled for a reason until a re-open date
+    budget = catalog.create_reason(admin_user, name="Budget frozen until spring", kind="stalled")
+    sales.move_sale_to_stage(salesperson_user, sale.pk, guide.qualified.pk)
+    reopen_on = timezone.localdate() + dt.timedelta(days=40)
+    sales.stall_sale(salesperson_user, sale.pk, reopen_date=reopen_on, reason_id=budget.pk)
+
+    # When the follow-up on the re-open date is proposed
+    proposal = activities.propose_reopen_followup_for(salesperson_user, sale.pk)
+
+    # Then its text carries the reason, the stage, the day it was stalled and what to do on the day
+    assert proposal is not None
+    assert proposal.title == "Re-open: Forty ovens"
+    lines = proposal.text.splitlines()
+    assert lines[0].startswith("“Forty ovens” was stalled on ")
+    assert lines[0].endswith(" in the stage “Qualified”.")
+    assert lines[1] == "Reason: Budget frozen until spring"
+    assert lines[2].startswith("It waits until ")
+    assert "Check whether the reason still holds, then reopen the sale and plan its next step." in lines[2]
+
+
+def test_an_open_sale_proposes_no_re_open_follow_up(guide, sale, salesperson_user):
+    assert activities.propose_reopen_followup_for(salesperson_user, sale.pk) is None
 
 
 def test_the_re_open_call_is_at_nine_in_the_users_zone_when_another_zone_is_active(salesperson_user):

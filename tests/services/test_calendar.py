@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar
 
+from ics_independent import read_ics
 from salesguide.domain.errors import NotFound, ValidationFailed
 from salesguide.models import Activity, ActivityType, Sale, SuggestedFollowup, User
 from salesguide.services import activities, calendar, catalog, customers, guides, sale_types, sales
@@ -73,6 +74,8 @@ def plan(
 
 
 def parse(content: bytes) -> Calendar:
+    """What icalendar reads, once a second, independent parser has read the same file (``read_ics``)."""
+    read_ics(content)
     return Calendar.from_ical(content)
 
 
@@ -322,6 +325,29 @@ def test_the_feed_holds_at_most_its_limit_nearest_first(setting, salesperson_use
         "Call 1 – Bakkerij Van der Meer",
         "Call 2 – Bakkerij Van der Meer",
     ]
+
+
+def test_the_feed_and_a_single_activity_read_the_same_in_an_independent_parser_in_dutch(setting, make_user):
+    # Given a Dutch manager with a follow-up whose text has accents, commas, semicolons and a long second line
+    owner = make_user("daan", "manager", language="nl", first_name="Daan", last_name="Ørsted")
+    text = "Vraag naar de offerte; de oven, het café.\n" + "Lange regel " * 20
+    activity = plan(setting, owner, soon(2), title="Bel Anna; café, oven", text=text)
+    token = calendar.renew_calendar_feed(owner)
+
+    # When the feed and the activity's file are read by a second parser, not the one that wrote them
+    feed = read_ics(calendar.calendar_feed(token, BASE_URL).content)
+    single = read_ics(calendar.activity_calendar(owner, activity.pk, BASE_URL).content)
+
+    # Then both read back as written, and the feed asks to be fetched again after an hour, as a duration
+    for file in (feed, single):
+        (event,) = file.contents["vevent"]
+        assert event.summary.value == "Bel Anna; café, oven – Bakkerij Van der Meer"
+        assert event.description.value.startswith(text.strip())
+        assert event.dtstart.value == soon(2)
+    assert feed.contents["x-published-ttl"][0].value == "PT1H"
+    assert feed.contents["refresh-interval"][0].value == "PT1H"
+    assert feed.contents["x-wr-calname"][0].value == "Salesguide – Daan Ørsted"
+    assert "x-published-ttl" not in single.contents
 
 
 # --- time zone --------------------------------------------------------------------------------------------------

@@ -53,13 +53,14 @@ def _only(*names: str) -> SaleActions:
 
 
 OPEN = _only("edit", "move", "set_probability", "reset_probability", "change_type", "sold", "lost", "stall")
-ALWAYS = ("edit", "create_from_suggestion", "delete")
+ALWAYS = ("edit", "delete")
+# A sold or lost sale's guide is read-only history (issue 9, item 5); a stalled sale is paused, not closed.
 EXPECTED = {
     "open": dataclasses.replace(OPEN, create_from_suggestion=True, delete=True),
     "sold": _only(*ALWAYS, "reopen", "complete"),
     "sold and completed": _only(*ALWAYS, "reopen", "uncomplete"),
     "lost": _only(*ALWAYS, "reopen", "complete"),
-    "stalled": _only(*ALWAYS, "reopen"),
+    "stalled": _only(*ALWAYS, "create_from_suggestion", "reopen"),
 }
 
 

@@ -456,11 +456,38 @@ def test_reopening_returns_a_closed_or_stalled_sale_to_open_in_its_last_stage(ca
 
 
 @pytest.mark.parametrize("close", ["sold", "lost"])
-def test_a_sale_reopened_under_keep_manual_takes_its_stages_probability_not_the_closing_one(
+def test_a_sale_reopened_under_keep_manual_gets_its_value_set_by_hand_back_not_the_closing_one_when_sold_or_lost(
     cat, salesperson_user, close
 ):
+    # Given a sale of a "keep manual" type whose probability was set to 33 by hand, then closed
     sale = new_sale(salesperson_user, cat.existing)
-    sales.set_sale_probability(salesperson_user, sale.pk, 45)
+    sales.set_sale_probability(salesperson_user, sale.pk, 33)
+    if close == "sold":
+        sales.close_sale_as_sold(salesperson_user, sale.pk)
+    else:
+        sales.close_sale_as_lost(salesperson_user, sale.pk)
+    assert fresh(sale).probability == (100 if close == "sold" else 0)
+
+    # When it is reopened
+    sales.reopen_sale(salesperson_user, sale.pk)
+
+    # Then it is open in its stage at 33, still set by hand (issue 9 item 6: it was 33 → the stage's 20)
+    assert (as_seen(sale), fresh(sale).probability_is_manual) == ((cat.review.pk, "open", 33), True)
+    last = StageChange.objects.filter(sale=sale).order_by("-id").first()
+    assert last is not None
+    assert (last.kind, last.probability_before, last.probability_after) == (
+        "reopened",
+        100 if close == "sold" else 0,
+        33,
+    )
+
+
+@pytest.mark.parametrize("close", ["sold", "lost"])
+def test_a_sale_reopened_under_follow_the_stage_takes_its_stages_probability_when_it_had_a_value_set_by_hand(
+    cat, salesperson_user, close
+):
+    sale = new_sale(salesperson_user, cat.new)
+    sales.set_sale_probability(salesperson_user, sale.pk, 33)
     if close == "sold":
         sales.close_sale_as_sold(salesperson_user, sale.pk)
     else:
@@ -468,7 +495,7 @@ def test_a_sale_reopened_under_keep_manual_takes_its_stages_probability_not_the_
 
     sales.reopen_sale(salesperson_user, sale.pk)
 
-    assert (as_seen(sale), fresh(sale).probability_is_manual) == ((cat.review.pk, "open", 20), False)
+    assert (fresh(sale).probability, fresh(sale).probability_is_manual) == (cat.lead.probability, False)
 
 
 def test_a_stalled_sale_reopened_under_keep_manual_keeps_its_manual_probability(cat, salesperson_user):

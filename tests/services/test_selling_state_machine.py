@@ -187,6 +187,8 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             # What was created from a suggestion: id -> (sale id, suggestion id).
             self.made_activities: dict[int, tuple[int, int]] = {}
             self.made_documents: dict[int, tuple[int, int]] = {}
+            # A sold or lost sale's own probability before it closed: sale id -> probability.
+            self.before_closing: dict[int, int] = {}
 
         # --- helpers ---------------------------------------------------------------------------------------
 
@@ -324,7 +326,11 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                 sale.stage_id,
                 sale.stage_id,
             )
-            assert after.probability_is_manual is False  # the outcome, not an estimate to keep on reopening
+            # 100 or 0 is the outcome, never shown as set by hand; whether the estimate before it was set by hand
+            # is remembered, so reopening under "keep manual" gives that estimate back
+            assert after.probability_is_manual == sale.probability_is_manual
+            assert selling.probability_shown_as_manual(sales.state_of(after)) is False
+            self.before_closing[sale.pk] = sale.probability
 
         @rule(pick=PICK, days=st.integers(min_value=1, max_value=90))
         def stall(self, pick: int, days: int) -> None:
@@ -353,7 +359,12 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             last = sale.stage_when_closed_id or sale.stage_id
             assert (after.status, after.completed) == ("open", False)
             assert after.stage_id == (last if last in live else list(live)[0])
-            assert after.probability == self.probability_on_entering(sale, live[after.stage_id])
+            estimate = self.before_closing.pop(sale.pk, None) if sale.status in ("sold", "lost") else sale.probability
+            if estimate is None:
+                assert after.probability == live[after.stage_id]
+            else:
+                sale.probability = estimate
+                assert after.probability == self.probability_on_entering(sale, live[after.stage_id])
 
         @rule(pick=PICK)
         def mark_completed(self, pick: int) -> None:
@@ -392,8 +403,9 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             else:
                 other = SuggestedFollowup.objects.exclude(link__sale_type_id=sale.sale_type_id).order_by("pk").first()
                 assert other is not None
+                # (on a sold or lost sale the guide refuses every creation first)
                 self.refused(
-                    NotFound,
+                    RuleViolation if sale.status in ("sold", "lost") else NotFound,
                     sale,
                     lambda: activities.create_followup_from_suggestion(self.owner_of(sale), sale.pk, other.pk),
                 )
@@ -408,6 +420,11 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
                 return
             suggestion_id = offered[suggestion_pick % len(offered)]
             actor = world.manager if by_manager else self.owner_of(sale)
+            if sale.status in ("sold", "lost"):
+                # A sold or lost sale's guide is read-only history
+                change = lambda: activities.create_followup_from_suggestion(actor, sale.pk, suggestion_id)  # noqa: E731
+                self.refused(RuleViolation, sale, change)
+                return
             activity = activities.create_followup_from_suggestion(actor, sale.pk, suggestion_id)
             assert (activity.suggested_followup_id, activity.owner_id, activity.sale_id) == (
                 suggestion_id,
@@ -423,6 +440,12 @@ def machine_for(world: World) -> type[RuleBasedStateMachine]:
             if not offered:
                 return
             suggestion_id = offered[suggestion_pick % len(offered)]
+            if sale.status in ("sold", "lost"):
+                change = lambda: documents.create_document_from_suggestion(  # noqa: E731
+                    self.owner_of(sale), sale.pk, suggestion_id
+                )
+                self.refused(RuleViolation, sale, change)
+                return
             document = documents.create_document_from_suggestion(self.owner_of(sale), sale.pk, suggestion_id)
             assert (document.subject, document.suggested_document_id) == (sale.title, suggestion_id)
             self.made_documents[document.pk] = (sale.pk, suggestion_id)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from ics_independent import read_ics
 from salesguide.documents.calendar import CalendarEvent, CalendarFacts, calendar_bytes, sequence_of
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -150,3 +151,39 @@ def test_a_time_without_a_time_zone_is_refused_rather_than_guessed():
 
     with pytest.raises(ValueError, match="aware"):
         calendar_bytes([event(start=naive, end=naive)])
+
+
+def test_a_feed_asks_to_be_fetched_again_in_an_hour_as_a_duration_every_program_reads():
+    content = calendar_bytes([event()], CalendarFacts(name="Salesguide – Sam", refresh=True))
+
+    calendar = read_ics(content)
+
+    assert calendar.contents["refresh-interval"][0].value == "PT1H"
+    assert calendar.contents["x-published-ttl"][0].value == "PT1H"
+    assert b"X-PUBLISHED-TTL:PT1H\r\n" in content
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [None, CalendarFacts(name="Salesguide – Zoë; Café, Ørsted", time_zone="Europe/Amsterdam", refresh=True)],
+    ids=["a single activity", "a feed"],
+)
+def test_a_second_independent_parser_reads_back_every_field_as_written(facts):
+    long_text = "Bel Anna; vraag naar de offerte, de oven en het café.\nTweede regel: €1.234,50 " + "é" * 120
+    content = calendar_bytes([event(summary="Café, bakkerij; oven", description=long_text)], facts)
+
+    (vevent,) = read_ics(content).contents["vevent"]
+
+    assert vevent.summary.value == "Café, bakkerij; oven"
+    assert vevent.description.value == long_text
+    assert vevent.dtstart.value == dt.datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    assert vevent.dtend.value == dt.datetime(2026, 11, 2, 8, 20, tzinfo=UTC)
+    assert vevent.categories.value == ["Phone call (out)"]
+    assert vevent.uid.value == "activity-7@salesguide"
+    assert vevent.url.value == "https://crm.example.com/sales/3/"
+
+
+def test_an_empty_feed_is_a_calendar_for_a_second_parser_too():
+    calendar = read_ics(calendar_bytes([], CalendarFacts(name="Salesguide – Sam", refresh=True)))
+
+    assert "vevent" not in calendar.contents

@@ -15,6 +15,7 @@ from salesguide.domain.guide_progress import (
     SaleOnGuide,
     StageState,
     advance_offer,
+    close_offer,
     followup_done,
     followup_start,
     next_activity_date,
@@ -230,6 +231,36 @@ def test_given_auto_advance_when_every_item_of_the_current_stage_is_done_then_th
     on_guide = sale(current=current, status=status, activities=activities, documents=documents)
 
     assert advance_offer(on_guide, auto_advance) == offered
+
+
+@pytest.mark.parametrize(
+    ("auto_advance", "current", "status", "activities", "offered"),
+    [
+        (True, NEGOTIATION, SaleStatus.OPEN, NEGOTIATION_DONE, True),  # the last stage, all done
+        (True, NEGOTIATION, SaleStatus.OPEN, {CHECK: [done()], SIGN: [todo()]}, False),  # one not completed
+        (True, NEGOTIATION, SaleStatus.OPEN, {CHECK: [done()]}, False),  # one not created
+        (False, NEGOTIATION, SaleStatus.OPEN, NEGOTIATION_DONE, False),  # auto-advance off
+        (True, NEGOTIATION, SaleStatus.SOLD, NEGOTIATION_DONE, False),  # closed already
+        (True, NEGOTIATION, SaleStatus.STALLED, NEGOTIATION_DONE, False),
+        (True, LEAD, SaleStatus.OPEN, LEAD_DONE, False),  # not the last stage: the advance offer instead
+        (True, None, SaleStatus.OPEN, NEGOTIATION_DONE, False),
+    ],
+)
+def test_given_the_last_stage_when_every_item_of_it_is_done_then_closing_as_sold_is_offered(
+    auto_advance, current, status, activities, offered
+):
+    on_guide = sale(current=current, status=status, activities=activities, documents={BROCHURE: [7]})
+
+    assert close_offer(on_guide, auto_advance) is offered
+
+
+def test_given_a_last_stage_without_suggestions_when_the_sale_is_in_it_then_closing_is_not_offered():
+    # Given a guide whose last stage suggests nothing
+    guide = (GUIDE[0], GUIDE[2])
+    on_guide = SaleOnGuide(stages=guide, current_stage_id=OFFER, status=SaleStatus.OPEN)
+
+    # Then nothing was done there, so nothing is offered
+    assert close_offer(on_guide, True) is False
 
 
 # --- 3.11 the next activity date -----------------------------------------------------------------------------

@@ -341,20 +341,39 @@ def test_given_a_closed_or_stalled_sale_following_the_stage_when_it_is_reopened_
     assert outcome.change == row(ChangeKind.REOPENED, OFFER, OFFER, status, OPEN, before, 60)
 
 
-@pytest.mark.parametrize(
-    "status",
-    [SOLD, LOST],
-)
-def test_given_a_sold_or_lost_sale_with_a_manual_value_when_reopened_under_keep_manual_then_it_is_not_at_100_or_0(
+@pytest.mark.parametrize("status", [SOLD, LOST])
+def test_given_a_sold_or_lost_sale_with_a_manual_value_when_reopened_under_keep_manual_then_the_value_comes_back(
     status,
 ):
-    sale = closed_sale(status, OFFER, manual=45)
+    # Given a sale whose probability was set to 33 by hand under "keep manual", then sold or lost
+    sale = closed_sale(status, OFFER, manual=33)
 
-    outcome = selling.reopen(sale, STAGES, KEEP)
+    # When it is reopened, told what its probability was before it closed (the closing row's "before")
+    outcome = selling.reopen(sale, STAGES, KEEP, probability_before_closing=33)
 
-    assert (outcome.state.stage_id, outcome.state.status) == (OFFER, OPEN)
-    assert outcome.state.probability == 60
-    assert outcome.change == row(ChangeKind.REOPENED, OFFER, OFFER, status, OPEN, 100 if status == SOLD else 0, 60)
+    # Then it is open in its stage with the value set by hand, still set by hand: not 100 or 0, not the stage's
+    assert outcome.state == SaleState(stage_id=OFFER, probability=33, status=OPEN, probability_is_manual=True)
+    assert outcome.change == row(ChangeKind.REOPENED, OFFER, OFFER, status, OPEN, 100 if status == SOLD else 0, 33)
+
+
+@pytest.mark.parametrize("status", [SOLD, LOST])
+def test_given_a_sold_or_lost_sale_following_its_stage_when_reopened_under_keep_manual_then_it_takes_the_stage(
+    status,
+):
+    sale = closed_sale(status, OFFER)
+
+    outcome = selling.reopen(sale, STAGES, KEEP, probability_before_closing=60)
+
+    assert outcome.state == SaleState(stage_id=OFFER, probability=60, status=OPEN)
+
+
+@pytest.mark.parametrize("status", [SOLD, LOST])
+def test_given_a_closed_sale_with_a_manual_value_when_it_is_shown_then_its_100_or_0_is_not_set_by_hand(status):
+    # The value set by hand is remembered for reopening, but the closed sale's probability is its status's
+    sale = closed_sale(status, OFFER, manual=33)
+
+    assert sale.probability == (100 if status == SOLD else 0)
+    assert selling.probability_shown_as_manual(sale) is False
 
 
 def test_given_a_stalled_sale_with_a_manual_probability_when_reopened_under_keep_manual_then_the_value_survives():

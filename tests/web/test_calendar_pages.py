@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from icalendar import Calendar
 
+from ics_independent import events_of, read_ics
 from salesguide.models import User
 from salesguide.services import activities, calendar, catalog, customers, guides, sale_types, sales
 
@@ -102,6 +103,10 @@ def test_the_address_on_the_profile_serves_the_feed(client, salesperson_client, 
     assert feed.status_code == 200
     summaries = [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")]
     assert summaries == ["Introductory call – Acme"]
+    # and a second, independent parser reads the same feed, with a refresh interval every program understands
+    independently = read_ics(feed.content)
+    assert [e.summary.value for e in independently.contents["vevent"]] == ["Introductory call – Acme"]
+    assert independently.contents["x-published-ttl"][0].value == "PT1H"
 
 
 def test_a_new_address_is_asked_first_and_then_the_old_one_stops_working(client, csrf_client, salesperson_user):
@@ -208,6 +213,9 @@ def test_the_ics_link_downloads_the_activity(salesperson_client, sale_with_call)
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
     assert event.decoded("dtstart") == activity.start
     assert str(event["url"]) == f"http://testserver/sales/{sale.pk}/"
+    (independently,) = events_of(response.content)  # a second, independent parser reads the same
+    assert independently.dtstart.value == activity.start
+    assert independently.url.value == f"http://testserver/sales/{sale.pk}/"
 
 
 def test_a_colleague_may_download_the_activity_too(manager_client, sale_with_call):

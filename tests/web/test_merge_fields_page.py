@@ -40,7 +40,7 @@ def test_every_merge_field_is_listed_with_how_to_write_it_and_an_english_example
     page = admin_client.get(PAGE).content.decode()
     # Then every documented field has its row
     for field in MERGE_FIELDS:
-        if field.name != "sale.lines":
+        if field.name != "sale.lines" and not field.name.endswith(".address_lines"):  # lists: written as loops
             assert row_of(page, f"{{{{ {field.name} }}}}")
     # And the title shows how to write it, what it is and the example sale's value
     assert row_of(page, "{{ sale.title }}") == (
@@ -148,3 +148,16 @@ def test_a_body_that_cannot_be_filled_in_is_refused_next_to_the_body_field(admin
     error = field_error(response.content.decode(), "body")
     assert error.startswith("The template cannot be filled in on line 2")
     assert not DocumentTemplate.objects.filter(name="Reminder").exists()
+
+
+def test_our_company_and_the_address_lines_are_listed_with_english_examples_in_english_order(
+    admin_client: Client,
+) -> None:
+    page = admin_client.get(PAGE).content.decode()
+    assert row_of(page, "{{ our_company.name }}").endswith("Northwind Till Systems Ltd")
+    assert row_of(page, "{{ our_company.iban }}").endswith("GB29 NWBK 6016 1331 9268 19")
+    assert row_of(page, "{{ our_company.logo }}").endswith("(an image)")
+    # The English customer's address: the town above the postcode, no country for a letter within the UK
+    row = row_of(page, "{%p for line in company.address_lines %} {{ line }} {%p endfor %}")
+    assert row.endswith("12 Kirkgate Leeds LS1 6BY")
+    assert row_of(page, "{{ company.address_line }}").endswith("12 Kirkgate, Leeds, LS1 6BY")

@@ -200,7 +200,8 @@ def test_deleting_a_stage_asks_first_then_hides_it_until_show_deleted(admin_clie
     assert listed_names(response) == ["Lead", "Contract"]
     assert listed_names(with_deleted) == ["Lead", "Offer", "Contract"]
     assert "deleted</span>" in page_of(with_deleted)
-    assert f'action="/settings/stages/{offer.pk}/restore/"' in page_of(with_deleted)
+    # Restoring a stage opens a page that asks which sale types it goes back into (issue 9, item 11).
+    assert f'href="/settings/stages/{offer.pk}/restore/"' in page_of(with_deleted)
     assert Stage.objects.get(pk=offer.pk).deleted is True
 
 

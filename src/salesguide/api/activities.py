@@ -157,6 +157,7 @@ def complete_activity(request: HttpRequest, id: PathId) -> dict[str, Any]:
         },
         "created_activity": load_activity(created.pk) if created is not None else None,
         "offer_advance": {"to_stage_id": advance_to} if advance_to is not None else None,
+        "offer_close_as_sold": completion.offer_close_as_sold,
     }
 
 

@@ -7,9 +7,10 @@ import datetime as dt
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from salesguide.api.fields import Minutes, MinutesPatch, RefId, Text
+from salesguide.api.fields import Minutes, MinutesPatch, OptionalQueryBool, RefId, Text
 from salesguide.api.paging import PageParams
 from salesguide.api.sales_schemas import (
+    AdvanceOfferOut,
     DescriptionPatch,
     DocumentOverridesIn,
     Moment,
@@ -32,7 +33,7 @@ class ActivityListParams(PageParams):
 
     sale: RefId | None = Field(None, description="Only the activities of this sale.")
     owner: RefId | None = Field(None, description="Only the activities of this user.")
-    completed: bool | None = Field(None, description="true: only completed ones; false: only open ones.")
+    completed: OptionalQueryBool = Field(None, description="true: only completed ones; false: only open ones.")
     starts_from: OptionalDay = Field(None, alias="from", description="Starting on or after this day (local time).")
     starts_to: OptionalDay = Field(None, alias="to", description="Starting on or before this day (local time).")
     period: Period = Field(
@@ -98,10 +99,6 @@ class NextSuggestionOut(Schema):
     text: str
 
 
-class AdvanceOfferOut(Schema):
-    to_stage_id: int
-
-
 class CompletionOut(Schema):
     activity: ActivityOut
     next_suggestion: NextSuggestionOut | None = Field(
@@ -113,6 +110,11 @@ class CompletionOut(Schema):
     )
     offer_advance: AdvanceOfferOut | None = Field(
         description="Every item of the current stage is done: offer moving the sale to this stage."
+    )
+    offer_close_as_sold: bool = Field(
+        False,
+        description="Every item of the last stage is done (there is no next stage): offer closing the sale as sold "
+        "with POST /sales/{id}/sold.",
     )
 
 
@@ -139,6 +141,17 @@ class DocumentOut(Schema):
     content_type: str = Field(description="A Word file (.docx) or an unsent e-mail (message/rfc822, .eml).")
     generated_at: dt.datetime | None = Field(description="When the file was last generated; null: not yet.")
     file_url: str = Field(description="The API path of the generated file.")
+
+
+class DocumentCreatedOut(DocumentOut):
+    """A document created from the guide, with what the guide offers now that it exists."""
+
+    offer_advance: AdvanceOfferOut | None = Field(
+        description="The document was the current stage's last open item: offer moving the sale to this stage."
+    )
+    offer_close_as_sold: bool = Field(
+        description="The document was the last stage's last open item: offer closing the sale as sold."
+    )
 
 
 class DocumentPatch(DocumentOverridesIn):

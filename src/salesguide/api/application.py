@@ -16,6 +16,7 @@ from salesguide.api import (
     guides,
     health,
     lists,
+    our_company,
     sale_guide,
     sale_lines,
     sale_print,
@@ -40,6 +41,8 @@ The Salesguide REST API. See the project's API.md for the contract.
   `Accept-Language` (`nl`, `en`), else your own language.
 * **Lists**: `{"items": [...], "next": cursor-or-null}`; pass `next` as `?after=` for the next page;
   `?limit=` from 1 to 500 (default 50); soft-deleted items only with `?include_deleted=true`.
+* **Types**: JSON values are taken as they are: `true` is not `1`, `0` is not `false`, `"5"` is not `5` (422);
+  times carry their offset (`2031-01-31T09:30:00+01:00`); boolean query parameters are `true` or `false`.
 """
 
 
@@ -63,7 +66,7 @@ api = SalesguideAPI(
 install_handlers(api)
 api.add_decorator(in_request_language)
 
-for module in (health, stages, lists, templates, sale_types, guides, users, customers):
+for module in (health, stages, lists, templates, sale_types, guides, users, customers, our_company):
     api.add_router("", module.router)
 for module in (sales, sale_lines, sale_guide, sale_print, activities, documents, calendar):
     api.add_router("", module.router)

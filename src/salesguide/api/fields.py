@@ -2,7 +2,9 @@
 
 Range and length rules live in the domain and the services (one message for web, API and CLI); these types
 only document them in the OpenAPI document (``WithJsonSchema``) and refuse what must never reach the database:
-text with NUL characters or lone surrogates, and ids no database column can hold.
+text with NUL characters or lone surrogates, and ids no database column can hold. Request bodies are validated
+strictly (``schemas.InSchema``); query parameters, which are always text, take ``true``/``false`` only
+(``QueryBool``).
 """
 
 from __future__ import annotations
@@ -46,6 +48,17 @@ def _existing_id(value: int) -> int:
 
 
 NotNull = BeforeValidator(_not_null)
+
+
+def _query_bool(value: Any) -> Any:
+    # A query parameter is text, so pydantic's strict mode cannot judge it. Only the two words the API documents
+    # count (``?include_deleted=true``): "1", "yes" or "maybe" is a mistake to report, not a value to guess.
+    if value is None or isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise PydanticCustomError("salesguide_bool", gettext_noop("Enter true or false."))
+
 
 _NAME_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 100}
 _SUGGESTION_NAME_SCHEMA = {"type": "string", "minLength": 1, "maxLength": 200}
@@ -96,3 +109,6 @@ Duration = Annotated[int, WithJsonSchema(_int_schema(0, 10_000))]
 DurationPatch = Annotated[int | None, NotNull, WithJsonSchema(_int_schema(0, 10_000))]
 ExpectedDays = Annotated[int | None, WithJsonSchema(_nullable(_int_schema(0, 3650)))]
 BoolPatch = Annotated[bool | None, NotNull, WithJsonSchema({"type": "boolean"})]
+# Query parameters: ``true`` or ``false``, nothing else.
+QueryBool = Annotated[bool, BeforeValidator(_query_bool), WithJsonSchema({"type": "boolean"})]
+OptionalQueryBool = Annotated[bool | None, BeforeValidator(_query_bool), WithJsonSchema({"type": "boolean"})]

@@ -9,6 +9,7 @@ from django.db import models
 from ninja import Schema
 from pydantic import Field
 
+from salesguide.api.fields import QueryBool
 from salesguide.queries.paging import keyset_page
 
 M = TypeVar("M", bound=models.Model)
@@ -27,7 +28,7 @@ class PageParams(Schema):
 
 
 class ListParams(PageParams):
-    include_deleted: bool = Field(False, description="Also list soft-deleted items.")
+    include_deleted: QueryBool = Field(False, description="Also list soft-deleted items (`true` or `false`).")
 
 
 def page(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from ninja import Router
 
 from salesguide.api.activities import load_activity
-from salesguide.api.activity_schemas import ActivityOut, DocumentOut
+from salesguide.api.activity_schemas import ActivityOut, DocumentCreatedOut
 from salesguide.api.auth import actor
 from salesguide.api.documents import load_document
 from salesguide.api.errors import BODY, READ, WRITE, responses
@@ -32,8 +32,17 @@ from salesguide.services import activities, documents, lists
 router = Router(tags=["Sales"])
 
 
-def guide_out(guide: SaleGuide) -> dict[str, Any]:
+def _offers_out(offers: activities.Offers) -> dict[str, Any]:
+    advance = offers.advance_to_stage_id
     return {
+        "offer_advance": {"to_stage_id": advance} if advance is not None else None,
+        "offer_close_as_sold": offers.close_as_sold,
+    }
+
+
+def guide_out(guide: SaleGuide, offers: activities.Offers | None = None) -> dict[str, Any]:
+    return {
+        **_offers_out(offers or activities.Offers()),
         "sale_id": guide.sale_id,
         "has_guide": guide.has_guide,
         "auto_advance": guide.auto_advance,
@@ -95,14 +104,16 @@ def guide_out(guide: SaleGuide) -> dict[str, Any]:
     summary="The guide of a sale",
     description=(
         "The stages of its type in order, each completed, current or future, with how many of its items are "
-        "done, and per suggestion what was created from it on this sale."
+        "done, and per suggestion what was created from it on this sale. `offer_advance` and "
+        "`offer_close_as_sold` are what the guide asks you now, whatever was done last."
     ),
 )
 def get_sale_guide(request: HttpRequest, id: PathId) -> dict[str, Any]:
     sale = queries.sale_with_type(id)
     if sale is None:
         raise lists.not_found(Sale, id)
-    return guide_out(sale_guide(sale))
+    guide = sale_guide(sale)
+    return guide_out(guide, activities.open_offers(actor(request), sale, guide))
 
 
 @router.post(
@@ -111,7 +122,8 @@ def get_sale_guide(request: HttpRequest, id: PathId) -> dict[str, Any]:
     summary="Create a follow-up from a suggestion of the sale's guide",
     description=(
         "Filled in from the suggestion and the sale; the body may override `activity_type_id`, `start`, "
-        "`owner_id`, `title`, `text` and `duration_minutes`. The activity remembers its suggestion."
+        "`owner_id`, `title`, `text` and `duration_minutes`. The activity remembers its suggestion. A sold or "
+        "lost sale's guide is read-only: 422."
     ),
 )
 def create_followup_from_suggestion(
@@ -129,7 +141,8 @@ def create_followup_from_suggestion(
     description=(
         "The answer to `next_suggestion` of `POST /activities/{id}/complete`. Creates the follow-up from the "
         "suggestion (201) unless one was created from it on this sale already: then that one comes back (200), "
-        "so a retry never plans the same step twice. `always: true` also stops asking from now on."
+        "so a retry never plans the same step twice. `always: true` also stops asking from now on. A sold or lost "
+        "sale's guide is read-only: 422."
     ),
 )
 def answer_next_followup_offer(
@@ -142,17 +155,19 @@ def answer_next_followup_offer(
 
 @router.post(
     "/sales/{int:id}/guide/documents/{int:suggestion_id}",
-    response=responses({201: DocumentOut}, *WRITE, *BODY, 404),
+    response=responses({201: DocumentCreatedOut}, *WRITE, *BODY, 404),
     summary="Create a document from a suggestion of the sale's guide",
     description="Subject and our reference come from the suggestion with the sale's merge fields filled in; the "
-    "body may override them.",
+    "body may override them. When the document was the current stage's last open item, the answer offers "
+    "moving on (`offer_advance`), or in the last stage closing as sold (`offer_close_as_sold`), as completing a "
+    "follow-up does. A sold or lost sale's guide is read-only: 422.",
 )
 def create_document_from_suggestion(
     request: HttpRequest, id: PathId, suggestion_id: PathId, payload: DocumentOverridesIn | None = None
 ) -> tuple[int, dict[str, Any]]:
     overrides = (payload or DocumentOverridesIn.model_validate({})).model_dump(exclude_none=True)
-    document = documents.create_document_from_suggestion(actor(request), id, suggestion_id, **overrides)
-    return 201, load_document(document.pk)
+    created = documents.create_document_on_guide(actor(request), id, suggestion_id, **overrides)
+    return 201, {**load_document(created.document.pk), **_offers_out(created.offers)}
 
 
 @router.get(

@@ -120,8 +120,8 @@ def _history_row(change: StageChange) -> dict[str, Any]:
     }
 
 
-def _proposed_reopen_followup(user: User, sale: dict[str, Any], reopen_date: dt.date) -> dict[str, Any] | None:
-    proposal = activities.propose_reopen_followup(user, sale["title"], reopen_date)
+def _proposed_reopen_followup(user: User, sale_id: int) -> dict[str, Any] | None:
+    proposal = activities.propose_reopen_followup_for(user, sale_id)
     return None if proposal is None else asdict(proposal)
 
 
@@ -265,7 +265,7 @@ def stall_sale(request: HttpRequest, id: PathId, payload: StallIn) -> dict[str, 
     user = actor(request)
     service.stall_sale(user, id, reopen_date=payload.reopen_date, reason_id=payload.reason_id, version=payload.version)
     sale = load_sale(request, id)
-    return {"sale": sale, "proposed_activity": _proposed_reopen_followup(user, sale, payload.reopen_date)}
+    return {"sale": sale, "proposed_activity": _proposed_reopen_followup(user, id)}
 
 
 @router.post(

@@ -1,25 +1,41 @@
 """Request and response bodies for sales, the guide of a sale and its history (``XIn`` create, ``XPatch``
 change, ``XOut`` answer).
 
-Dates are ``YYYY-MM-DD``; times are ISO 8601 and answered with the installation's offset. A time sent without
-an offset is read in the installation's time zone. Both stay between the years 1900 and 2999: a time outside
-them is a typing error, and the database cannot convert the extremes to UTC.
+Dates are ``YYYY-MM-DD``; times are ISO 8601 with their offset (API.md), and answered with the installation's
+offset. A time without an offset is refused (422): which zone a client meant is not ours to guess. Both stay
+between the years 1900 and 2999: a time outside them is a typing error, and the database cannot convert the
+extremes to UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from salesguide.api.errors import InvalidInput, field_errors_from_problems, field_errors_from_pydantic
 from salesguide.api.fields import MAX_ID, Line, MinutesPatch, NotNull, RefId, ShortText, Text
 from salesguide.api.paging import PageParams
 from salesguide.api.schemas import InSchema
-from salesguide.domain.errors import gettext_noop
+from salesguide.domain.errors import FieldProblem, gettext_noop
+from salesguide.services import sales as sale_service
 
 SaleStatus = Literal["open", "sold", "lost", "stalled"]
 StageState = Literal["completed", "current", "future"]
@@ -60,7 +76,9 @@ def _date_in_range(value: dt.date) -> dt.date:
 
 def _aware_time_in_range(value: dt.datetime) -> dt.datetime:
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, timezone.get_default_timezone())
+        raise PydanticCustomError(
+            "salesguide_time", gettext_noop("Give the time with its offset, such as 2031-01-31T09:30:00+01:00.")
+        )
     if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
         raise PydanticCustomError("salesguide_date", gettext_noop("Enter a date between the years 1900 and 2999."))
     # In UTC: ISO 8601 allows offsets up to 24 hours, PostgreSQL only up to 16.
@@ -121,6 +139,49 @@ class SaleListParams(PageParams):
     )
 
 
+def every_problem_at_once(model: type[BaseModel], data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+    """Parse a sale's body; when some fields do not parse, also check the ones that did with the services' rules
+    and answer every problem in one 422 (issue 9, item 12), as the web forms do."""
+    try:
+        return handler(data)
+    except ValidationError as error:
+        if not isinstance(data, dict):
+            raise
+        errors = error.errors()
+        failed = {str(e["loc"][0]) for e in errors if e.get("loc")}
+        parsed: dict[str, Any] = {}
+        for name, value in data.items():
+            info = model.model_fields.get(name)
+            if info is None or name in failed:
+                continue
+            kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            try:
+                parsed[name] = TypeAdapter(kind).validate_python(value)
+            except ValidationError:
+                continue
+        problems = [p for p in sale_service.sale_problems(parsed) if not p.loc or str(p.loc[0]) not in failed]
+        if not problems:
+            raise
+        # Rendered when the answer is written, in the request's language (validation runs before it is set).
+        answer = [
+            {"loc": field_errors_from_pydantic([e], ("body",))[0]["loc"], "msg": _later(_pydantic_text, e)}
+            for e in errors
+        ] + [{"loc": field_errors_from_problems([p])[0]["loc"], "msg": _later(_problem_text, p)} for p in problems]
+        raise InvalidInput(answer) from None
+
+
+def _later(render: Callable[[Any], str], item: Any) -> Any:
+    return lazy(render, str)(item)
+
+
+def _pydantic_text(error: Any) -> str:
+    return str(field_errors_from_pydantic([error], ("body",))[0]["msg"])
+
+
+def _problem_text(problem: FieldProblem) -> str:
+    return problem.message.render(gettext)
+
+
 class SaleIn(InSchema):
     title: Title
     sale_type_id: RefId
@@ -131,6 +192,11 @@ class SaleIn(InSchema):
     currency: Currency | None = Field(None, description="ISO 4217; leave out for the installation's currency.")
     expected_date: OptionalDay = Field(None, description="Leave out for today plus the sale type's duration.")
     description: Text = ""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem_at_once(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        return every_problem_at_once(cls, data, handler)
 
 
 class SalePatch(InSchema):
@@ -146,6 +212,11 @@ class SalePatch(InSchema):
     stage_id: RefIdPatch = Field(None, description="Moves the sale (the stage-change rules apply).")
     probability: ProbabilityPatch = Field(None, description="The sale's own probability, over the stage's.")
     sale_type_id: RefIdPatch = Field(None, description="Moves the sale to the first stage of the new type.")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem_at_once(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        return every_problem_at_once(cls, data, handler)
 
 
 class SaleActionsOut(Schema):
@@ -246,6 +317,10 @@ class ProposedActivityOut(Schema):
     title: str
     start: dt.datetime
     duration_minutes: int
+    text: str = Field(
+        description="Why the sale waits and where it stood: when and in which stage it was stalled, the reason, "
+        "and what to do on the re-open date."
+    )
 
 
 class StalledOut(Schema):
@@ -333,12 +408,26 @@ class SaleGuideStageOut(Schema):
     documents: list[SaleGuideDocumentOut]
 
 
+class AdvanceOfferOut(Schema):
+    to_stage_id: int
+
+
 class SaleGuideOut(Schema):
     sale_id: int
-    has_guide: bool = Field(description="False when the sale type has no guide (or fewer than two stages).")
+    has_guide: bool = Field(description="False when the sale type has no guide, fewer than two stages, or is deleted.")
     auto_advance: bool
     current_stage_id: int | None
     stages: list[SaleGuideStageOut]
+    offer_advance: AdvanceOfferOut | None = Field(
+        None,
+        description="For you, now: every item of the current stage is done and the sale type advances "
+        "automatically; offer moving the sale to this stage. Null otherwise, also when you may not move it.",
+    )
+    offer_close_as_sold: bool = Field(
+        False,
+        description="For you, now: every item of the last stage is done; offer closing the sale as sold "
+        "(POST /sales/{id}/sold).",
+    )
 
 
 class FollowupOverridesIn(InSchema):

@@ -62,9 +62,12 @@ RefIdsPatch = Annotated[
 
 
 class InSchema(Schema):
-    """Request bodies refuse fields they do not know, so that a typo is an error instead of being ignored."""
+    """Request bodies refuse fields they do not know, so that a typo is an error instead of being ignored, and
+    take JSON's types as they are (pydantic's strict mode): ``true`` is not 1, ``0`` is not false and ``"5"`` is
+    not 5, so a client's mistake is a 422 instead of a silently different value. Dates and times are parsed by
+    their own validators (``sales_schemas``), with an offset required on times."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ReorderIn(InSchema):

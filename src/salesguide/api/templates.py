@@ -41,7 +41,7 @@ from salesguide.api.schemas import (
     InSchema,
     TemplateFormat,
 )
-from salesguide.documents.fields import MERGE_FIELDS, example_context, example_value
+from salesguide.documents.fields import MERGE_FIELDS, example_context, example_text, example_value
 from salesguide.domain.errors import Message, NotFound, gettext_noop
 from salesguide.models import DocumentTemplate
 from salesguide.models import TemplateFormat as Format
@@ -71,9 +71,9 @@ class MergeFieldOut(Schema):
 
 def _example_text(value: Any) -> str:
     # ``sale.lines`` is a list for a table; the example shows its lines the way a quotation would.
-    if isinstance(value, list):
+    if isinstance(value, list) and all(isinstance(line, dict) for line in value):
         return "; ".join(f"{line['quantity']} × {line['description']}" for line in value)
-    return str(value)
+    return example_text(value, gettext)  # an address's lines joined with " / ", an image as "(an image)"
 
 
 def template_out(template: DocumentTemplate) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 PRODUCT_ID = "-//Salesguide//Salesguide//EN"
@@ -95,7 +95,9 @@ def calendar_bytes(events: Sequence[CalendarEvent], facts: CalendarFacts | None 
         calendar.add("x-wr-timezone", facts.time_zone)
     if facts.refresh:
         calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", REFRESH_INTERVAL)
+        # An X- property has no known type, so icalendar would write a timedelta as Python prints it ("1:00:00");
+        # Outlook reads only an RFC 5545 duration ("PT1H").
+        calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     for item in events:
         calendar.add_component(_event(item))
     ical: bytes = calendar.to_ical()

@@ -4,12 +4,14 @@ uploaded template."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from salesguide.documents.merge import LineFacts, PartyFacts, SaleFacts, merge_context
+from salesguide.documents.merge import LineFacts, OurCompanyFacts, PartyFacts, Picture, SaleFacts, merge_context
 from salesguide.domain.errors import gettext_noop
 
 
@@ -49,6 +51,14 @@ MERGE_FIELDS: tuple[MergeField, ...] = (
     MergeField("company.email", gettext_noop("E-mail address of the company.")),
     MergeField("company.website", gettext_noop("Website of the company.")),
     MergeField("company.registration_number", gettext_noop("Chamber of commerce or registration number.")),
+    MergeField(
+        "company.address_lines",
+        gettext_noop(
+            "The company's postal address as lines, in the order of its country; the country only when it is "
+            "not ours. For an address block, one paragraph per line."
+        ),
+    ),
+    MergeField("company.address_line", gettext_noop("The same address on one line, for a sentence.")),
     MergeField("contact.name", gettext_noop("Full name of the contact person.")),
     MergeField("contact.first_name", gettext_noop("First name of the contact person.")),
     MergeField("contact.last_name", gettext_noop("Last name of the contact person.")),
@@ -58,12 +68,52 @@ MERGE_FIELDS: tuple[MergeField, ...] = (
     MergeField("owner.name", gettext_noop("Name of the salesperson who owns the sale.")),
     MergeField("owner.first_name", gettext_noop("First name of the salesperson.")),
     MergeField("owner.email", gettext_noop("E-mail address of the salesperson.")),
+    MergeField("our_company.name", gettext_noop("The name of our own company (Settings › Our company).")),
+    MergeField("our_company.address", gettext_noop("Street and number of our company.")),
+    MergeField("our_company.postal_code", gettext_noop("Postal code of our company.")),
+    MergeField("our_company.city", gettext_noop("City of our company.")),
+    MergeField("our_company.country", gettext_noop("Country of our company.")),
+    MergeField(
+        "our_company.address_lines",
+        gettext_noop(
+            "Our postal address as lines, in the order of our country; the country only when the customer is "
+            "abroad. For the sender block, one paragraph per line."
+        ),
+    ),
+    MergeField("our_company.address_line", gettext_noop("Our address on one line, for a sentence.")),
+    MergeField("our_company.phone", gettext_noop("Phone number of our company.")),
+    MergeField("our_company.email", gettext_noop("E-mail address of our company.")),
+    MergeField("our_company.website", gettext_noop("Website of our company.")),
+    MergeField(
+        "our_company.registration_number",
+        gettext_noop("Our chamber of commerce or company registration number."),
+    ),
+    MergeField("our_company.vat_number", gettext_noop("Our VAT number.")),
+    MergeField("our_company.iban", gettext_noop("Our bank account (IBAN), in groups of four.")),
+    MergeField(
+        "our_company.logo",
+        gettext_noop(
+            "Our logo, as an image in a Word document (empty in e-mails). Put it in a paragraph of its own: "
+            "{% if our_company.logo %}{{ our_company.logo }}{% endif %}."
+        ),
+    ),
     MergeField("today", gettext_noop("Today's date, written out.")),
     MergeField("subject", gettext_noop("The subject of the document.")),
     MergeField("our_reference", gettext_noop("Our reference of the document.")),
 )
 
 EXAMPLE_TODAY = dt.date(2026, 3, 2)
+# A small logo (three bars and two lines, 96 × 32 pixels) for the example seller, so that the upload check and
+# the previews show where a template puts ``our_company.logo``.
+EXAMPLE_LOGO = Picture(
+    base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAGAAAAAgAgMAAACQrpXHAAAACVBMVEX///8fTnlbm9V5wKT2AAAAAXRSTlMAQObYZgAAAEZJREFUeNpjYMAB"
+        "GKF0KMPrAygSTLh0DBcJFgYGBoZVDNeuUskoeEAiwGtqOxcKVqNKrGK4Rn07VsEY1xqoH+xQEDZoEgMA/08KYGhj5YkAAAAASUVORK5CYII="
+    ),
+    "image/png",
+)
+# What the merge-field lists show for an image, which has no text.
+IMAGE_EXAMPLE = gettext_noop("(an image)")
 
 _EXAMPLES: dict[str, SaleFacts] = {
     "nl": SaleFacts(
@@ -103,6 +153,20 @@ _EXAMPLES: dict[str, SaleFacts] = {
             phone="06 12 34 56 78",
         ),
         owner=PartyFacts(name="Jeroen Smit", first_name="Jeroen", last_name="Smit", email="jeroen@example.com"),
+        our_company=OurCompanyFacts(
+            name="Kassa Centraal B.V.",
+            address="Stationsplein 45",
+            postal_code="3013 AK",
+            city="Rotterdam",
+            country="Nederland",
+            phone="010 123 45 67",
+            email="verkoop@kassacentraal.example",
+            website="www.kassacentraal.example",
+            registration_number="87654321",
+            vat_number="NL123456789B01",
+            iban="NL91 ABNA 0417 1643 00",
+            logo=EXAMPLE_LOGO,
+        ),
     ),
     "en": SaleFacts(
         number=1042,
@@ -141,6 +205,20 @@ _EXAMPLES: dict[str, SaleFacts] = {
             phone="07700 900123",
         ),
         owner=PartyFacts(name="Jeroen Smit", first_name="Jeroen", last_name="Smit", email="jeroen@example.com"),
+        our_company=OurCompanyFacts(
+            name="Northwind Till Systems Ltd",
+            address="200 Aldersgate Street",
+            postal_code="EC1A 4HD",
+            city="London",
+            country="United Kingdom",
+            phone="020 7946 0321",
+            email="sales@northwindtills.example",
+            website="www.northwindtills.example",
+            registration_number="01234567",
+            vat_number="GB 123 4567 89",
+            iban="GB29 NWBK 6016 1331 9268 19",
+            logo=EXAMPLE_LOGO,
+        ),
     ),
 }
 
@@ -149,16 +227,33 @@ def example_facts(language: str) -> SaleFacts:
     return _EXAMPLES.get((language or "en")[:2], _EXAMPLES["en"])
 
 
-def example_context(language: str, *, subject: str = "", our_reference: str = "") -> dict[str, Any]:
-    """The merge context of the example sale; subject and reference default to examples too."""
+def example_context(
+    language: str, *, subject: str = "", our_reference: str = "", our_company: OurCompanyFacts | None = None
+) -> dict[str, Any]:
+    """The merge context of the example sale; subject and reference default to examples too. With
+    ``our_company`` (the installation's, once its name is filled in) the example is sold by us, so a preview
+    shows our own letterhead."""
     nl = (language or "")[:2] == "nl"
+    facts = example_facts(language)
+    if our_company is not None and our_company.name:
+        facts = replace(facts, our_company=our_company)
     return merge_context(
-        example_facts(language),
+        facts,
         language=language,
         today=EXAMPLE_TODAY,
         subject=subject or ("Offerte kassasysteem" if nl else "Quotation till system"),
         our_reference=our_reference or "JS/2026/1042",
     )
+
+
+def example_text(value: Any, translate: Callable[[str], str] = str) -> str:
+    """An example value as the merge-field lists show it: the lines of an address joined with " / ", an
+    image as "(an image)" in the reader's language (``translate``: gettext)."""
+    if isinstance(value, Picture):
+        return translate(IMAGE_EXAMPLE) if value else ""
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return " / ".join(value)
+    return "" if value is None else str(value)
 
 
 def example_value(name: str, context: dict[str, Any]) -> Any:

@@ -19,7 +19,9 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
 
+from salesguide.documents import budget
 from salesguide.documents.sandbox import plain_environment
+from salesguide.domain.addresses import PostalAddress, address_line, address_lines
 from salesguide.domain.money import weighted_amount
 from salesguide.domain.sale_lines import line_total
 
@@ -64,6 +66,40 @@ class PartyFacts:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An image a Word template can show (``{{ our_company.logo }}``): ``render.render_docx`` puts it in the
+    document. Elsewhere (an e-mail, a subject line) it writes nothing, and ``{% if our_company.logo %}`` tells
+    whether there is one."""
+
+    content: bytes
+    content_type: str
+
+    def __str__(self) -> str:
+        return ""
+
+    def __bool__(self) -> bool:
+        return bool(self.content)
+
+
+@dataclass(frozen=True)
+class OurCompanyFacts:
+    """The seller: the installation's own company (Settings › Our company)."""
+
+    name: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    registration_number: str = ""
+    vat_number: str = ""
+    iban: str = ""
+    logo: Picture | None = None
+
+
+@dataclass(frozen=True)
 class SaleFacts:
     number: int
     title: str
@@ -81,9 +117,39 @@ class SaleFacts:
     company: PartyFacts | None = None
     contact: PartyFacts | None = None
     owner: PartyFacts = field(default_factory=PartyFacts)
+    our_company: OurCompanyFacts = field(default_factory=OurCompanyFacts)
 
 
-def _party(party: PartyFacts | None) -> dict[str, str]:
+def _postal(address: str, postal_code: str, city: str, country: str, home_country: str) -> dict[str, Any]:
+    """The address in the order of its country, as lines (for a letter's address block) and on one line (for
+    a sentence); a country line only when the letter goes abroad."""
+    postal = PostalAddress(address, postal_code, city, country)
+    return {
+        "address_lines": address_lines(postal, home_country=home_country),
+        "address_line": address_line(postal, home_country=home_country),
+    }
+
+
+def _our_company(company: OurCompanyFacts, reader_country: str) -> dict[str, Any]:
+    return {
+        "name": company.name,
+        "address": company.address,
+        "postal_code": company.postal_code,
+        "city": company.city,
+        "country": company.country,
+        # Seen from the reader: our country is named only when the letter crosses a border.
+        **_postal(company.address, company.postal_code, company.city, company.country, reader_country),
+        "phone": company.phone,
+        "email": company.email,
+        "website": company.website,
+        "registration_number": company.registration_number,
+        "vat_number": company.vat_number,
+        "iban": company.iban,
+        "logo": company.logo if company.logo else "",
+    }
+
+
+def _party(party: PartyFacts | None, home_country: str = "") -> dict[str, Any]:
     party = party or PartyFacts()
     return {
         "name": party.name,
@@ -98,6 +164,7 @@ def _party(party: PartyFacts | None) -> dict[str, str]:
         "country": party.country,
         "website": party.website,
         "registration_number": party.registration_number,
+        **_postal(party.address, party.postal_code, party.city, party.country, home_country),
     }
 
 
@@ -144,7 +211,10 @@ def merge_context(
             "lines": lines,
             "lines_total": money(lines_total) if lines else "",
         },
-        "company": _party(facts.company),
+        "company": _party(facts.company, facts.our_company.country),
+        "our_company": _our_company(
+            facts.our_company, (facts.company.country if facts.company else "") or facts.our_company.country
+        ),
         "contact": _party(facts.contact),
         "owner": _party(facts.owner),
         "today": format_long_date(today, language),
@@ -159,6 +229,21 @@ def render_line(text: str, context: dict[str, Any]) -> str:
     if "{" not in text:
         return text
     try:
-        return plain_environment().from_string(text).render(context).strip()
-    except (TemplateError, SecurityError, TypeError, ValueError, OverflowError):
+        return budget.run(_render_line, text, context, seconds=LINE_SECONDS)
+    except budget.OverBudget:  # a line that would take the server's time is not a subject either
         return text
+
+
+# A subject or reference is cut to 255 characters where it is stored; a line rendering to far more is not one.
+LINE_MAX = 10_000
+# A line fills in in milliseconds: a second is plenty, and keeps a document's draft (two lines, then the
+# document) well within a few seconds.
+LINE_SECONDS = 1.0
+
+
+def _render_line(text: str, context: dict[str, Any]) -> str:
+    try:
+        line = plain_environment().from_string(text).render(context).strip()
+    except (TemplateError, SecurityError, TypeError, ValueError, OverflowError, RecursionError):
+        return text
+    return line if len(line) <= LINE_MAX else text

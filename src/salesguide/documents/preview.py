@@ -1,5 +1,6 @@
 """Readable previews of generated documents (SPEC 3.4): a Word file as simple HTML (mammoth), an e-mail as its
-headers and body. The HTML is shown in a sandboxed frame, so nothing in it runs or reaches the page."""
+headers and body. The HTML is shown in a sandboxed frame, so nothing in it runs or reaches the page. A Word file
+is converted in a child process within the fill-in budget (``budget``), like filling it in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import io
 from dataclasses import dataclass
 
 import mammoth
+
+from salesguide.documents import budget
+from salesguide.documents.render import TemplateFault, unpacked_size
+from salesguide.domain.errors import Message, gettext_noop
 
 PAGE_STYLE = """
 body { font-family: "DejaVu Serif", Georgia, serif; font-size: 11pt; line-height: 1.45; color: #1b1f24;
@@ -26,8 +31,24 @@ class PreviewPage:
 
 
 def docx_preview(content: bytes) -> PreviewPage:
-    body = mammoth.convert_to_html(io.BytesIO(content)).value
-    return PreviewPage(_page(body))
+    """The Word file as a page, made in a child within the budget; raises ``TemplateFault`` when it cannot be."""
+    try:
+        return PreviewPage(_page(budget.run(_docx_html, content)))
+    except budget.OverBudget as over:
+        raise _cannot_preview(over.message) from None
+
+
+def _cannot_preview(problem: Message) -> TemplateFault:
+    return TemplateFault(Message(gettext_noop("The preview cannot be made: %(problem)s."), {"problem": problem}))
+
+
+def _docx_html(content: bytes) -> str:
+    if unpacked_size(content) > budget.current().output_bytes:
+        raise _cannot_preview(budget.too_large().message)
+    html: str = mammoth.convert_to_html(io.BytesIO(content)).value
+    if len(html) > budget.current().output_bytes:
+        raise _cannot_preview(budget.too_large().message)
+    return html
 
 
 def email_preview(body: str, *, html: bool) -> PreviewPage:

@@ -2,6 +2,10 @@
 
 Checking a template (on upload) renders it with the example sale and strict merge fields, so a typing error,
 an unknown field or a forbidden construct is reported with the place it is at, before anyone relies on it.
+
+Every fill-in runs in a child process within the budget of ``budget`` (time, memory, output measured unpacked):
+a template that spends more is refused with a message at upload, preview and generation alike, and never holds
+the server longer than the budget's seconds.
 """
 
 from __future__ import annotations
@@ -10,25 +14,28 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formataddr
-from typing import Any
+from typing import Any, TypeVar
 
-from docxtpl import DocxTemplate
+from docx.image.image import Image as DocxImage
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
-from salesguide.documents.sandbox import document_environment, text_environment
+from salesguide.documents import budget
+from salesguide.documents.merge import Picture
+from salesguide.documents.sandbox import TooMuch, document_environment, text_environment
 from salesguide.domain.errors import Message, gettext_noop
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EML_CONTENT_TYPE = "message/rfc822"
-# A generated document larger than this is refused: a template that explodes (loops) is not a letter.
-MAX_OUTPUT_BYTES = 20 * 1024 * 1024
 _TAGS = re.compile(r"<[^>]+>")
+T = TypeVar("T")
 _SPACE = re.compile(r"\s+")
 
 
@@ -38,6 +45,22 @@ class TemplateFault(Exception):
     def __init__(self, message: Message) -> None:
         super().__init__(message.render())
         self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in the child that fills in: it travels back to the caller by pickle, message and all.
+        return (type(self), (self.message,))
+
+
+def cannot_fill_in(problem: Message) -> TemplateFault:
+    return TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."), {"problem": problem}))
+
+
+def within_budget(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a child within the budget; spending more is a ``TemplateFault`` saying what."""
+    try:
+        return budget.run(function, *args)
+    except budget.OverBudget as over:
+        raise cannot_fill_in(over.message) from None
 
 
 @dataclass(frozen=True)
@@ -54,6 +77,8 @@ def _shorten(text: str, limit: int = 80) -> str:
 
 def _what(error: Exception) -> Message:
     # Jinja's own words, without a closing full stop: our sentence around them ends with one.
+    if isinstance(error, TooMuch):
+        return error.problem
     said = str(error.message if isinstance(error, TemplateSyntaxError) and error.message else error).rstrip(". ")
     if isinstance(error, SecurityError):
         return Message(gettext_noop("it uses something templates may not use (%(error)s)"), {"error": said})
@@ -122,19 +147,62 @@ def _fault_in_text(error: Exception) -> TemplateFault:
     return TemplateFault(Message(gettext_noop("The template cannot be filled in: %(problem)s."), {"problem": what}))
 
 
+# A logo in a letterhead: this high, unless that would make it wider than LOGO_MAX_WIDTH.
+LOGO_HEIGHT = Mm(16)
+LOGO_MAX_WIDTH = Mm(70)
+
+
+def _inline_image(template: DocxTemplate, picture: Picture) -> InlineImage | str:
+    try:
+        image = DocxImage.from_blob(picture.content)
+    except Exception:
+        return ""  # checked on upload; a file damaged since then leaves the letter without a logo
+    if image.px_height and image.px_width * LOGO_HEIGHT // image.px_height > LOGO_MAX_WIDTH:
+        return InlineImage(template, io.BytesIO(picture.content), width=LOGO_MAX_WIDTH)
+    return InlineImage(template, io.BytesIO(picture.content), height=LOGO_HEIGHT)
+
+
+def with_pictures(template: DocxTemplate, context: Mapping[str, Any]) -> dict[str, Any]:
+    """The context with each ``Picture`` (our logo) made an image of this Word document; the rest unchanged."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, Picture):
+            return _inline_image(template, value) if value else ""
+        if isinstance(value, dict):
+            return {key: convert(item) for key, item in value.items()}
+        return value
+
+    return {key: convert(value) for key, value in context.items()}
+
+
 def render_docx(content: bytes, context: Mapping[str, Any], *, strict: bool = False) -> bytes:
-    """The Word template ``content`` filled in with ``context``; raises ``TemplateFault``."""
+    """The Word template ``content`` filled in with ``context``, within the budget; raises ``TemplateFault``."""
+    return within_budget(_render_docx, content, dict(context), strict)
+
+
+def unpacked_size(content: bytes) -> int:
+    """The size of a Word file's parts unpacked: what a reader holds in memory, however well it compresses.
+    Reading a part never gives more than the size its entry states (``zipfile`` stops there)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return sum(item.file_size for item in archive.infolist())
+
+
+def _render_docx(content: bytes, context: dict[str, Any], strict: bool) -> bytes:
+    if strict:
+        _check_word_file(content)
     try:
         template = DocxTemplate(io.BytesIO(content))
     except Exception as error:
         raise TemplateFault(Message(gettext_noop("This is not a valid Word document (.docx)."))) from error
     try:
-        template.render(dict(context), jinja_env=document_environment(strict=strict), autoescape=True)
+        template.render(
+            with_pictures(template, context), jinja_env=document_environment(strict=strict), autoescape=True
+        )
         out = io.BytesIO()
         template.save(out)
     except (TemplateError, SecurityError) as error:
         raise _fault_in_docx(template, error) from error
-    except (ValueError, TypeError, OverflowError) as error:
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
         # Raised inside the template too ("{% include %}" without a loader, a range too big): name the place.
         raise _fault_in_docx(template, error) from error
     except zipfile.BadZipFile as error:  # docxtpl opens the file only when it renders
@@ -157,20 +225,38 @@ def render_docx(content: bytes, context: Mapping[str, Any], *, strict: bool = Fa
                 )
             ) from error
         raise
-    if out.tell() > MAX_OUTPUT_BYTES:
-        raise TemplateFault(Message(gettext_noop("The filled-in document is too large.")))
-    return out.getvalue()
+    result = out.getvalue()
+    if unpacked_size(result) > budget.current().output_bytes:
+        raise cannot_fill_in(budget.too_large().message)
+    return result
+
+
+def _check_word_file(content: bytes) -> None:
+    """A real Word file, as Word's own structure says (python-docx reads every part): in the child, because a
+    file that unpacks to gigabytes must spend the child's memory, not the server's."""
+    import docx  # python-docx, installed with docxtpl
+
+    try:
+        docx.Document(io.BytesIO(content))
+    except MemoryError:
+        raise
+    except Exception as error:
+        raise TemplateFault(Message(gettext_noop("This is not a valid Word document (.docx)."))) from error
 
 
 def render_body(body: str, context: Mapping[str, Any], *, html: bool, strict: bool = False) -> str:
-    """An e-mail body (HTML escaped, text not) filled in; raises ``TemplateFault``."""
+    """An e-mail body (HTML escaped, text not) filled in within the budget; raises ``TemplateFault``."""
+    return within_budget(_render_body, body, dict(context), html, strict)
+
+
+def _render_body(body: str, context: dict[str, Any], html: bool, strict: bool) -> str:
     environment = document_environment(strict=strict) if html else text_environment(strict=strict)
     try:
         result = environment.from_string(body).render(dict(context))
-    except (TemplateError, SecurityError, TypeError, ValueError, OverflowError) as error:
+    except (TemplateError, SecurityError, TypeError, ValueError, OverflowError, RecursionError) as error:
         raise _fault_in_text(error) from error
-    if len(result.encode()) > MAX_OUTPUT_BYTES:
-        raise TemplateFault(Message(gettext_noop("The filled-in document is too large.")))
+    if len(result.encode()) > budget.current().output_bytes:
+        raise cannot_fill_in(budget.too_large().message)
     return result
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from salesguide.domain.errors import FieldProblem, Message, RuleViolation, ValidationFailed, gettext_noop
+from salesguide.domain.names import unsafe_name_character
 
 NAME_MAX_LENGTH = 100
 SUGGESTION_NAME_MAX_LENGTH = 200
@@ -51,7 +52,8 @@ class ReasonKind(StrEnum):
 def name_problems(
     name: object, loc: tuple[str | int, ...] = ("name",), max_length: int = NAME_MAX_LENGTH
 ) -> list[FieldProblem]:
-    """A name is required, is text, and fits in ``max_length`` characters once trimmed."""
+    """A name is required, is text, fits in ``max_length`` characters once trimmed, and is one line of visible
+    text (``names.unsafe_name_character``)."""
     if not isinstance(name, str) or not name.strip():
         return [FieldProblem(loc, Message(gettext_noop("A name is required.")))]
     if len(name.strip()) > max_length:
@@ -61,6 +63,8 @@ def name_problems(
                 Message(gettext_noop("The name is too long (at most %(max)d characters)."), {"max": max_length}),
             )
         ]
+    if (unsafe := unsafe_name_character(name)) is not None:
+        return [FieldProblem(loc, unsafe)]
     return []
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from salesguide.domain import addresses
 from salesguide.domain.errors import FieldProblem, Message, RuleViolation, gettext_noop
+from salesguide.domain.names import unsafe_name_character
 
 
 class TextKind(StrEnum):
@@ -111,6 +113,8 @@ def _text_problem(rule: TextRule, value: object) -> Message | None:
         return Message(rule.required) if rule.required else None
     if len(text) > rule.max_length:
         return Message(gettext_noop("Use at most %(max_length)s characters."), {"max_length": rule.max_length})
+    if rule.kind is not TextKind.LONG and (unsafe := unsafe_name_character(text)) is not None:
+        return unsafe  # names and other one-line fields: one line of visible text
     if rule.kind is TextKind.EMAIL and not is_email_address(text):
         return Message(gettext_noop("Enter a valid e-mail address."))
     if rule.kind is TextKind.WEBSITE and website_url(text) is None:
@@ -147,10 +151,21 @@ def full_name(first_name: str, last_name: str) -> str:
     return f"{first_name} {last_name}".strip()
 
 
+def phone_uri(phone: str) -> str:
+    """The ``tel:`` link that dials ``phone`` as people write it: "+31 20 123 45 67" → "tel:+31201234567".
+
+    A tel URI has no spaces (RFC 3966): only the digits are kept, with a leading "+" for an international
+    number. Empty when there is nothing to dial."""
+    digits = "".join(c for c in phone if c.isascii() and c.isdigit())
+    if not digits:
+        return ""
+    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
+
+
 def address_line(address: str, postal_code: str, city: str, country: str) -> str:
-    """A company's address on one line, as on an envelope: "Main Street 1, 1011 AB Amsterdam, Netherlands"."""
-    place = f"{postal_code.strip()} {city.strip()}".strip()
-    return ", ".join(part for part in (address.strip(), place, country.strip()) if part)
+    """A company's address on one line, in the order of its country: "Main Street 1, 1011 AB Amsterdam,
+    Netherlands", "12 Kirkgate, Leeds, LS11 5PS, United Kingdom"."""
+    return addresses.address_line(addresses.PostalAddress(address, postal_code, city, country))
 
 
 def check_company_can_be_deleted(sales_count: int) -> None:

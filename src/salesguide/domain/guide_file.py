@@ -29,7 +29,61 @@ MAX_DURATION = 10_000
 MAX_MINUTES = 24 * 60 * 7
 TEMPLATE_FORMATS = ("docx", "html", "text")
 
+# How much one guide file may hold: far more than any guide a person designs, few enough that reading,
+# checking and importing a file stays quick (a file of 700,000 stages is refused, not read).
+MAX_STAGES = 50
+MAX_SUGGESTIONS_PER_STAGE = 50  # follow-ups, and documents, of one stage
+MAX_ACTIVITY_TYPES = 200
+MAX_TEMPLATES = 200
+# Keys, values and list items of the whole file: what fits the counts above with room to spare.
+MAX_ENTRIES = 100_000
+
 Loc = tuple[str | int, ...]
+
+# The lists with a limit, by their place in the file (``int`` for any index), with what is said when one holds
+# more.
+_LIST_LIMITS: dict[tuple[Any, ...], tuple[int, str]] = {
+    ("stages",): (MAX_STAGES, gettext_noop("A guide file holds at most %(max)d stages.")),
+    ("stages", int, "followups"): (
+        MAX_SUGGESTIONS_PER_STAGE,
+        gettext_noop("A stage holds at most %(max)d suggested follow-ups."),
+    ),
+    ("stages", int, "documents"): (
+        MAX_SUGGESTIONS_PER_STAGE,
+        gettext_noop("A stage holds at most %(max)d suggested documents."),
+    ),
+    ("activity_types",): (MAX_ACTIVITY_TYPES, gettext_noop("A guide file holds at most %(max)d activity types.")),
+    ("document_templates",): (MAX_TEMPLATES, gettext_noop("A guide file holds at most %(max)d document templates.")),
+}
+
+
+def _shape(loc: Loc) -> tuple[Any, ...]:
+    return tuple(int if isinstance(step, int) else step for step in loc)
+
+
+def list_limit(loc: Loc) -> int | None:
+    """How many items the list at ``loc`` may hold (``("stages", 3, "followups")``), or None for no limit."""
+    limit = _LIST_LIMITS.get(_shape(loc))
+    return limit[0] if limit else None
+
+
+def too_many(loc: Loc, count: int) -> FieldProblem | None:
+    """The problem of a list at ``loc`` holding ``count`` items, when that is more than it may."""
+    limit = _LIST_LIMITS.get(_shape(loc))
+    if limit is None or count <= limit[0]:
+        return None
+    return FieldProblem(loc, Message(limit[1], {"max": limit[0]}))
+
+
+def too_many_entries() -> FieldProblem:
+    return FieldProblem(
+        (),
+        Message(
+            gettext_noop("The file holds too many entries (at most %(max)d keys, values and list items)."),
+            {"max": MAX_ENTRIES},
+        ),
+    )
+
 
 # The keys of each section, in the order the export writes them.
 TOP_KEYS = (FORMAT_KEY, "sale_type", "stages", "activity_types", "document_templates")
@@ -200,6 +254,10 @@ class _Section:
             return []
         if not isinstance(value, list):
             self.problems.add(self.at(key), gettext_noop("This must be a list."))
+            return []
+        if (problem := too_many(self.at(key), len(value))) is not None:
+            # One problem for the list, none for its items: they are not read.
+            self.problems.append(problem)
             return []
         return [
             _Section.read(item, (*self.at(key), i), keys, self.problems)

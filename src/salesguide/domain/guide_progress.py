@@ -116,19 +116,35 @@ def next_suggestion(sale: SaleOnGuide, completed_suggestion_id: int) -> Followup
     return None
 
 
-def advance_offer(sale: SaleOnGuide, auto_advance: bool) -> int | None:
-    """SPEC 3.6: with auto-advance on, when every item of the current stage is done, offer the next stage —
-    never in the last stage, and only for an open sale. A stage without suggestions offers nothing."""
+def _current_stage_done(sale: SaleOnGuide, auto_advance: bool) -> int | None:
+    """The index of the current stage when the guide may put a question about leaving it: auto-advance on, the
+    sale open, and every item of the stage done. A stage without suggestions has nothing done: no question."""
     if not auto_advance or sale.status != SaleStatus.OPEN:
         return None
     order = [s.stage_id for s in sale.stages]
     if sale.current_stage_id not in order:
         return None
     index = order.index(sale.current_stage_id)
-    if index + 1 >= len(order):
-        return None
     done, total = stage_progress(sale, sale.stages[index])
-    return order[index + 1] if total and done == total else None
+    return index if total and done == total else None
+
+
+def advance_offer(sale: SaleOnGuide, auto_advance: bool) -> int | None:
+    """SPEC 3.6: with auto-advance on, when every item of the current stage is done, offer the next stage —
+    never in the last stage (``close_offer`` asks there), and only for an open sale. Whatever item was done
+    last: a follow-up completed or a document created."""
+    index = _current_stage_done(sale, auto_advance)
+    if index is None or index + 1 >= len(sale.stages):
+        return None
+    return sale.stages[index + 1].stage_id
+
+
+def close_offer(sale: SaleOnGuide, auto_advance: bool) -> bool:
+    """The last stage's question, where there is no next stage to move to: when every item of the last stage is
+    done, offer closing the sale as sold. Under the same conditions as ``advance_offer`` (the sale type's
+    "suggest moving on automatically")."""
+    index = _current_stage_done(sale, auto_advance)
+    return index is not None and index + 1 == len(sale.stages)
 
 
 def next_activity_date(activities: Sequence[tuple[dt.datetime, bool]]) -> dt.datetime | None:

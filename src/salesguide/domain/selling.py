@@ -236,21 +236,20 @@ def move_after_removal(
 
 
 def close_as_sold(state: SaleState) -> Outcome:
-    """Sold: probability 100, remembering the stage the sale was in (SPEC 3.8)."""
+    """Sold: probability 100, remembering the stage the sale was in (SPEC 3.8).
+
+    100 is the outcome, never shown as set by hand (``probability_shown_as_manual``). Whether the user's estimate
+    before it was set by hand is kept (``probability_is_manual``), so that reopening under "keep manual" gives that
+    estimate back (``reopen``); the estimate itself is the closing row's ``probability_before``."""
     _require_open(state)
-    # 100 is the outcome, not the user's estimate: a reopened sale takes its stage's probability again.
-    after = replace(
-        state, status=SaleStatus.SOLD, probability=100, probability_is_manual=False, stage_when_closed_id=state.stage_id
-    )
+    after = replace(state, status=SaleStatus.SOLD, probability=100, stage_when_closed_id=state.stage_id)
     return Outcome(after, _change(ChangeKind.SOLD, state, after))
 
 
 def close_as_lost(state: SaleState) -> Outcome:
-    """Lost: probability 0, remembering the stage the sale was in."""
+    """Lost: probability 0, remembering the stage the sale was in; as ``close_as_sold`` for a value set by hand."""
     _require_open(state)
-    after = replace(
-        state, status=SaleStatus.LOST, probability=0, probability_is_manual=False, stage_when_closed_id=state.stage_id
-    )
+    after = replace(state, status=SaleStatus.LOST, probability=0, stage_when_closed_id=state.stage_id)
     return Outcome(after, _change(ChangeKind.LOST, state, after))
 
 
@@ -266,8 +265,16 @@ def stall(state: SaleState, reopen_date: object, today: dt.date) -> Outcome:
     return Outcome(after, _change(ChangeKind.STALLED, state, after))
 
 
-def reopen(state: SaleState, stages: Sequence[StageInfo], policy: ProbabilityPolicy | str) -> Outcome:
-    """A sold, lost or stalled sale returns to open in its last stage, with that stage's probability."""
+def reopen(
+    state: SaleState,
+    stages: Sequence[StageInfo],
+    policy: ProbabilityPolicy | str,
+    probability_before_closing: int | None = None,
+) -> Outcome:
+    """A sold, lost or stalled sale returns to open in its last stage, with that stage's probability — or, under
+    "keep manual", with the value the user had set by hand before it closed. A sold or lost sale's own
+    probability is its status's (100, 0), so the caller gives the one it had before (the closing history row's
+    ``probability_before``); a stalled sale kept its own."""
     if state.status == SaleStatus.OPEN:
         raise RuleViolation(Message(gettext_noop("This sale is already open.")))
     stage_id = state.stage_when_closed_id or state.stage_id
@@ -277,7 +284,14 @@ def reopen(state: SaleState, stages: Sequence[StageInfo], policy: ProbabilityPol
     if stage_id is None:
         probability, manual = 0, False
     else:
-        probability, manual = _probability_on_entering(state, _stage(stages, stage_id), policy)
+        stage = _stage(stages, stage_id)
+        closed = state.status in (SaleStatus.SOLD, SaleStatus.LOST)
+        estimate = probability_before_closing if closed else state.probability
+        if estimate is None:
+            # Closed, and its estimate before is not known: its stage's, as under "follow the stage".
+            probability, manual = stage.probability, False
+        else:
+            probability, manual = _probability_on_entering(replace(state, probability=estimate), stage, policy)
     after = replace(
         state,
         status=SaleStatus.OPEN,
@@ -328,8 +342,26 @@ class SaleAction(StrEnum):
 
 
 # No rule of selling refuses these in any status: the title, amount or contact of a sold sale may still be
-# corrected, a closed sale still gets follow-ups from its guide (after-sales), and any sale may be deleted.
-_ALWAYS = frozenset({SaleAction.EDIT, SaleAction.CREATE_FROM_SUGGESTION, SaleAction.DELETE})
+# corrected, and any sale may be deleted.
+_ALWAYS = frozenset({SaleAction.EDIT, SaleAction.DELETE})
+# A sold or lost sale's guide is read-only history (``require_guide_open``); an open or stalled one plans on.
+_GUIDE_OPEN = frozenset({SaleStatus.OPEN, SaleStatus.STALLED})
+
+
+def require_guide_open(state: SaleState) -> None:
+    """Creating follow-ups or documents from the guide's suggestions: not on a sold or lost sale, whose guide shows
+    what was done. A stalled sale is put aside, not closed: its guide still plans (the call on its re-open date)."""
+    if state.status not in _GUIDE_OPEN:
+        raise RuleViolation(
+            Message(
+                gettext_noop(
+                    "This sale is closed: its guide shows what was done. Reopen the sale to create from its "
+                    "suggestions."
+                )
+            )
+        )
+
+
 # What ``_require_open`` guards above: moves, probabilities, the sale type, and closing.
 _WHILE_OPEN = frozenset(
     {
@@ -349,6 +381,8 @@ def actions_for(state: SaleState) -> frozenset[SaleAction]:
     (a table test holds them together). "Completed" is a tick: ticking it again, or unticking it when it is not
     ticked, is accepted but changes nothing, so only the change the tick would make is offered."""
     actions = set(_ALWAYS)
+    if state.status in _GUIDE_OPEN:
+        actions.add(SaleAction.CREATE_FROM_SUGGESTION)
     if state.status == SaleStatus.OPEN:
         actions |= _WHILE_OPEN
     else:

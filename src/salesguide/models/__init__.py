@@ -21,6 +21,7 @@ from salesguide.models.catalog import (
     TemplateFormat,
 )
 from salesguide.models.customers import Company, Contact
+from salesguide.models.our_company import OUR_COMPANY_ID, OurCompany
 from salesguide.models.sales import Sale, SaleLine, SaleStatus, StageChange
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "Company",
     "Contact",
     "Document",
+    "OUR_COMPANY_ID",
+    "OurCompany",
     "Sale",
     "SaleLine",
     "SaleStatus",

@@ -1,9 +1,9 @@
 """A whole sale on paper (SPEC 3.4): its header and lines, its guide, every activity, its documents and its
 history, as the print view and the PDF show it.
 
-Ten queries whatever the number of lines, stages, suggestions, activities, documents or stage changes: the sale
-with everything its header names, its lines, the guide (five, from ``sale_guide``), the activities, the
-documents and the stage changes, each with the rows they name joined in.
+Eleven queries whatever the number of lines, stages, suggestions, activities, documents or stage changes: the
+sale with everything its header names, its lines, the guide (five, from ``sale_guide``), the activities, the
+documents and the stage changes, each with the rows they name joined in, and our company for the letterhead.
 
 Amounts are formatted here, in the language asked for; times stay aware and are shown by the template in the
 time zone that is active while it renders (the reader's: ``services.clock.zone_of``).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from salesguide.documents.merge import format_money, locale_for
 from salesguide.domain import selling
 from salesguide.domain.activities import is_overdue
+from salesguide.domain.addresses import PostalAddress, address_lines
 from salesguide.domain.sale_lines import line_total
 from salesguide.models import Activity, Document, ProbabilityPolicy, Sale, SaleStatus, User
 from salesguide.queries.history import HistoryRow, history_rows
+from salesguide.queries.our_company import Letterhead, letterhead, our_company
 from salesguide.queries.sale_guide import SaleGuide, sale_guide
 
 
@@ -70,6 +72,10 @@ class SalePrint:
     history: list[HistoryRow]
     printed_at: dt.datetime
     page_label: PageLabel
+    # Our company at the top of the page (None until it has a name), and the customer's postal address in the
+    # order of its country.
+    letterhead: Letterhead | None = None
+    company_address: list[str] = field(default_factory=list)
 
     @property
     def file_name(self) -> str:
@@ -103,6 +109,14 @@ def _lines(sale: Sale, language: str) -> tuple[list[PrintedLine], int]:
     return printed, total
 
 
+def _company_address(sale: Sale, seller: Letterhead | None) -> list[str]:
+    company = sale.company
+    if company is None:
+        return []
+    postal = PostalAddress(company.address, company.postal_code, company.city, company.country)
+    return address_lines(postal, home_country=seller.company.country if seller else "")
+
+
 def sale_print(sale_id: int, *, language: str, now: dt.datetime) -> SalePrint | None:
     """Everything the printed sale shows, or ``None`` for an unknown sale. Labels come out in the active
     language; ``language`` formats the amounts."""
@@ -125,6 +139,7 @@ def sale_print(sale_id: int, *, language: str, now: dt.datetime) -> SalePrint | 
     documents = list(
         Document.objects.filter(sale=sale).select_related("template", "owner").order_by("created_at", "id")
     )
+    seller = letterhead(our_company())
     policy = sale.sale_type.probability_policy
     stage_probability = sale.stage.probability if sale.stage is not None else None
     return SalePrint(
@@ -151,4 +166,6 @@ def sale_print(sale_id: int, *, language: str, now: dt.datetime) -> SalePrint | 
         history=history_rows(sale.pk),
         printed_at=now,
         page_label=_page_label(),
+        letterhead=seller,
+        company_address=_company_address(sale, seller),
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import DuplicateName, FieldProblem, Message, NotAllowed, gettext_noop
+from salesguide.domain.names import unsafe_name_character
 from salesguide.models import ApiToken, Role, User
 from salesguide.services import lists
 from salesguide.services.permissions import require_admin
@@ -45,6 +46,15 @@ def _user_problems(username: Any, role: Any, language: Any) -> list[FieldProblem
     return problems
 
 
+def _person_name_problems(**names: Any) -> list[FieldProblem]:
+    """A user's first and last name are one line of visible text, like every name."""
+    return [
+        FieldProblem((field,), unsafe)
+        for field, value in names.items()
+        if isinstance(value, str) and (unsafe := unsafe_name_character(value)) is not None
+    ]
+
+
 def _password_problems(password: str, user: User | None = None) -> list[FieldProblem]:
     try:
         validate_password(password, user)
@@ -68,7 +78,9 @@ def create_user_unchecked(
     if isinstance(username, str):
         # Django stores usernames NFKC-normalised ("½" becomes "1⁄2"): check and compare what will be stored.
         username = User.normalize_username(username.strip())
-    problems = _user_problems(username, role, language)
+    problems = _user_problems(username, role, language) + _person_name_problems(
+        first_name=first_name, last_name=last_name
+    )
     generated = password is None
     password = password if password is not None else generate_password()
     if not generated:
@@ -152,7 +164,11 @@ def update_profile(
     time_zone: Any = _UNSET,
 ) -> User:
     """What every user may change about themselves. A blank time zone follows the installation's."""
-    rules.raise_if_problems(_user_problems(_UNSET, _UNSET, language) + _time_zone_problems(time_zone))
+    rules.raise_if_problems(
+        _user_problems(_UNSET, _UNSET, language)
+        + _time_zone_problems(time_zone)
+        + _person_name_problems(first_name=first_name, last_name=last_name)
+    )
     user = User.objects.get(pk=actor.pk)
     if time_zone is not _UNSET:
         user.time_zone = (time_zone or "").strip()

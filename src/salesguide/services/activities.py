@@ -13,10 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Min, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from salesguide.domain import guide_progress as progress
-from salesguide.domain.activities import default_start
+from salesguide.domain import selling
+from salesguide.domain.activities import activity_field_problems, default_start
 from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.errors import FieldProblem, Message, NotAllowed, RuleViolation, gettext_noop
 from salesguide.models import (
@@ -30,15 +30,20 @@ from salesguide.models import (
 )
 from salesguide.queries.guides import FollowupView
 from salesguide.queries.sale_guide import SaleGuide, sale_guide
-from salesguide.queries.sales import followup_activity_type
 from salesguide.services import lists
-from salesguide.services.clock import at_time_for, now_for
+from salesguide.services.clock import now_for
 from salesguide.services.permissions import (
     allowed_actions,
     may_change_sale,
     require_change_activity,
     require_user,
+    sale_state,
 )
+
+# The follow-up a stalled sale proposes lives in its own module; its names stay here for their callers.
+from salesguide.services.reopen_followup import ReopenFollowupProposal as ReopenFollowupProposal
+from salesguide.services.reopen_followup import propose_reopen_followup as propose_reopen_followup
+from salesguide.services.reopen_followup import propose_reopen_followup_for as propose_reopen_followup_for
 
 TITLE_MAX = 200
 
@@ -62,26 +67,8 @@ _require_change = require_change_activity
 
 
 def _problems(fields: dict[str, Any]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
-    if "title" in fields:
-        title = fields["title"]
-        if not isinstance(title, str) or not title.strip():
-            problems.append(FieldProblem(("title",), Message(gettext_noop("A title is required."))))
-        elif len(title.strip()) > TITLE_MAX:
-            problems.append(
-                FieldProblem(("title",), Message(gettext_noop("At most %(max)d characters."), {"max": TITLE_MAX}))
-            )
-    if "start" in fields and (not isinstance(fields["start"], dt.datetime) or timezone.is_naive(fields["start"])):
-        problems.append(FieldProblem(("start",), Message(gettext_noop("Enter a date and time."))))
-    if "duration_minutes" in fields:
-        minutes = fields["duration_minutes"]
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= 24 * 60 * 7:
-            problems.append(
-                FieldProblem(("duration_minutes",), Message(gettext_noop("Enter a duration from 0 to 10080 minutes.")))
-            )
-    if "text" in fields and not isinstance(fields["text"] or "", str):
-        problems.append(FieldProblem(("text",), Message(gettext_noop("This must be text."))))
-    return problems
+    # The rule is the domain's, so that a form showing it beside its own errors and this check cannot drift.
+    return activity_field_problems(fields)
 
 
 def _owner(owner_id: int | None, actor: User) -> User:
@@ -258,6 +245,14 @@ def _require_plan_on(actor: User, sale: Sale) -> None:
         raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can plan activities on it.")))
 
 
+def require_plan_from_guide(actor: User, sale: Sale) -> None:
+    """Whether ``actor`` may create a follow-up from the sale's guide now: who they are (403), and the sale's
+    state — a sold or lost sale's guide is read-only history (``selling.require_guide_open``, 422). A form that
+    could only end in a refusal is refused with this before it is shown."""
+    _require_plan_on(actor, sale)
+    selling.require_guide_open(sale_state(sale))
+
+
 def _create_from_draft(actor: User, sale: Sale, draft: FollowupDraft, **overrides: Any) -> Activity:
     """The activity a draft describes, with the overrides given (None: the draft's value). The caller holds the
     transaction and the sale's lock."""
@@ -301,9 +296,9 @@ def create_followup_from_suggestion(
     duration_minutes: int | None = None,
 ) -> Activity:
     """Create from a suggestion; the activity remembers its blueprint (SPEC 3.3). Every field of the draft may be
-    overridden, the activity type too, through every door."""
+    overridden, the activity type too, through every door. Refused on a sold or lost sale."""
     sale = _locked_sale(sale_id)
-    _require_plan_on(actor, sale)
+    require_plan_from_guide(actor, sale)
     draft = draft_followup(actor, sale, suggestion_id)
     activity = _create_from_draft(
         actor,
@@ -329,50 +324,45 @@ class OfferAnswer:
 
 
 @transaction.atomic
-def answer_next_followup_offer(actor: User, sale_id: int, suggestion_id: int, *, always: bool = False) -> OfferAnswer:
+def answer_next_followup_offer(
+    actor: User,
+    sale_id: int,
+    suggestion_id: int,
+    *,
+    always: bool = False,
+    activity_type_id: int | None = None,
+    start: dt.datetime | None = None,
+    owner_id: int | None = None,
+    text: str | None = None,
+    title: str | None = None,
+    duration_minutes: int | None = None,
+) -> OfferAnswer:
     """The answer "Create" (or "always create, don't ask again") to the offer of the next suggested follow-up
-    (SPEC 3.5). The sale is locked first, so a second click, another tab or a retried API call finds the
-    follow-up the first one made and gives it back instead of planning the same step twice."""
+    (SPEC 3.5): with the draft as offered, or with what the user changed in the form it opened (the overrides,
+    as ``create_followup_from_suggestion`` takes them). The sale is locked first, so a second click, another tab
+    or a retried API call finds the follow-up the first one made and gives it back instead of planning the same
+    step twice. Refused on a sold or lost sale."""
     sale = _locked_sale(sale_id)
-    _require_plan_on(actor, sale)
+    require_plan_from_guide(actor, sale)
     if always:
         actor.confirm_suggested_followups = False
         actor.save(update_fields=["confirm_suggested_followups"])
     existing = Activity.objects.filter(sale_id=sale.pk, suggested_followup_id=suggestion_id).order_by("id").first()
     if existing is not None:
         return OfferAnswer(existing, created=False)
-    activity = _create_from_draft(actor, sale, draft_followup(actor, sale, suggestion_id))
+    activity = _create_from_draft(
+        actor,
+        sale,
+        draft_followup(actor, sale, suggestion_id),
+        activity_type_id=activity_type_id,
+        start=start,
+        owner_id=owner_id,
+        text=text,
+        title=title,
+        duration_minutes=duration_minutes,
+    )
     refresh_next_activity(sale.pk)
     return OfferAnswer(activity, created=True)
-
-
-# --- the follow-up a stalled sale proposes -----------------------------------------------------------------
-
-REOPEN_FOLLOWUP_TIME = dt.time(9, 0)
-
-
-@dataclass(frozen=True)
-class ReopenFollowupProposal:
-    activity_type_id: int
-    title: str
-    start: dt.datetime
-    duration_minutes: int
-
-
-def propose_reopen_followup(actor: User, title: str, reopen_date: dt.date) -> ReopenFollowupProposal | None:
-    """SPEC 3.8: stalling a sale proposes a follow-up on its re-open date — a phone call (else the first live
-    activity type) at 09:00 in the acting user's time zone, whichever door asked. Nothing is created; the user
-    saves or skips it."""
-    activity_type = followup_activity_type()
-    if activity_type is None:
-        return None
-    start = at_time_for(actor, reopen_date, REOPEN_FOLLOWUP_TIME)
-    return ReopenFollowupProposal(
-        activity_type_id=activity_type.pk,
-        title=gettext("Re-open: %(title)s") % {"title": title},
-        start=start,
-        duration_minutes=activity_type.default_duration_minutes,
-    )
 
 
 # --- completing ----------------------------------------------------------------------------------------------
@@ -380,38 +370,65 @@ def propose_reopen_followup(actor: User, title: str, reopen_date: dt.date) -> Re
 
 @dataclass(frozen=True)
 class Offers:
-    """The two questions a sale's guide may put after a follow-up is done (SPEC 3.5, 3.6): create the next
-    suggested follow-up (its draft), and move on to the next stage (its id)."""
+    """The questions a sale's guide may put (SPEC 3.5, 3.6): create the next suggested follow-up (its draft), move
+    on to the next stage (its id), and — in the last stage, where there is no next one — close the sale as sold."""
 
     next_followup: FollowupDraft | None = None
     advance_to_stage_id: int | None = None
+    close_as_sold: bool = False
+
+
+def _stage_offers(actor: User, sale: Sale, guide: SaleGuide) -> tuple[int | None, bool]:
+    """Moving on, or closing as sold, when every item of the current stage is done: decided from the sale and its
+    guide as they are now, whatever was done last (a follow-up completed, a document created) and however the
+    page was reached (the event, a reload). No query."""
+    if not guide.has_guide:
+        return None, False
+    actions = allowed_actions(actor, sale)
+    advance = progress.advance_offer(guide.on_guide, guide.auto_advance) if actions.move else None
+    close = actions.sold and progress.close_offer(guide.on_guide, guide.auto_advance)
+    return advance, close
 
 
 def open_offers(
-    actor: User, sale: Sale, guide: SaleGuide, *, suggestion_id: int | None, advance_to: int | None
+    actor: User,
+    sale: Sale,
+    guide: SaleGuide,
+    *,
+    suggestion_id: int | None = None,
+    not_now_in_stage_id: int | None = None,
 ) -> Offers:
-    """Which of the questions asked earlier (a reload, the way back without JavaScript) still hold: the next
-    follow-up while it is on the guide and nothing was made from it; the move while every item of the current
-    stage is done, auto-advance is on and it is not the last stage. Nobody who may not change the sale is
-    asked, nor is anyone about a closed sale."""
+    """The questions that hold now. The next follow-up (asked after completing the one before it, named by the
+    page that shows the question again) while it is on the guide and nothing was made from it, and the sale's
+    guide still plans; moving on or closing whenever the current stage is all done (``_stage_offers``), unless
+    the user answered "not now" in this stage. Nobody who may not change the sale is asked, nor is anyone about
+    a sold or lost sale. No query: the guide was read."""
     if not guide.has_guide or not may_change_sale(actor, sale):
         return Offers()
     draft = None
-    if suggestion_id is not None:
+    if suggestion_id is not None and allowed_actions(actor, sale).create_from_suggestion:
         suggestion = _followup_on_guide(guide, suggestion_id)
         if suggestion is not None and not guide.on_guide.activities.get(suggestion_id):
             draft = _draft_on_guide(actor, sale, guide, suggestion)
-    advance = None
-    if advance_to is not None and allowed_actions(actor, sale).move:
-        advance = advance_to if progress.advance_offer(guide.on_guide, guide.auto_advance) == advance_to else None
-    return Offers(draft, advance)
+    if not_now_in_stage_id is not None and not_now_in_stage_id == sale.stage_id:
+        return Offers(draft)
+    advance, close = _stage_offers(actor, sale, guide)
+    return Offers(draft, advance, close)
+
+
+def offers_after(actor: User, sale: Sale, guide: SaleGuide) -> Offers:
+    """What the guide asks right after a write that may have finished the current stage (a document created):
+    moving on, or closing as sold. The same decision as after completing a follow-up."""
+    advance, close = _stage_offers(actor, sale, guide)
+    return Offers(None, advance, close)
 
 
 @dataclass(frozen=True)
 class Completion:
     """What completing an activity led to, decided once: the next suggested follow-up to offer (when the user
-    wants to be asked), the one created directly (when not), and the stage to offer moving to. ``sale`` and
-    ``guide`` are the sale and its guide after all of it, for the page that shows the result."""
+    wants to be asked), the one created directly (when not), the stage to offer moving to, and (in the last
+    stage) whether to offer closing as sold. ``sale`` and ``guide`` are the sale and its guide after all of it,
+    for the page that shows the result."""
 
     activity: Activity
     next_suggestion: FollowupDraft | None
@@ -419,10 +436,11 @@ class Completion:
     offer_advance_to_stage_id: int | None
     sale: Sale | None = None
     guide: SaleGuide | None = None
+    offer_close_as_sold: bool = False
 
     @property
     def offers(self) -> Offers:
-        return Offers(self.next_suggestion, self.offer_advance_to_stage_id)
+        return Offers(self.next_suggestion, self.offer_advance_to_stage_id, self.offer_close_as_sold)
 
 
 def _locked_activity(activity_id: int, sale_id: int | None) -> Activity:
@@ -449,7 +467,12 @@ def complete_activity(actor: User, activity_id: int, *, sale_id: int | None = No
     guide = sale_guide(sale)
     next_draft: FollowupDraft | None = None
     created: Activity | None = None
-    if guide.has_guide and activity.suggested_followup_id is not None and may_change_sale(actor, sale):
+    # A sold or lost sale's guide offers nothing more (and creates nothing without asking either).
+    if (
+        guide.has_guide
+        and activity.suggested_followup_id is not None
+        and allowed_actions(actor, sale).create_from_suggestion
+    ):
         upcoming = progress.next_suggestion(guide.on_guide, activity.suggested_followup_id)
         suggestion = _followup_on_guide(guide, upcoming.id) if upcoming is not None else None
         if suggestion is not None:
@@ -458,10 +481,8 @@ def complete_activity(actor: User, activity_id: int, *, sale_id: int | None = No
                 created, next_draft = _create_from_draft(actor, sale, next_draft), None
                 guide = sale_guide(sale, guide=guide.guide)
     refresh_next_activity(sale.pk)
-    advance_to = None
-    if guide.has_guide and allowed_actions(actor, sale).move:
-        advance_to = progress.advance_offer(guide.on_guide, guide.auto_advance)
-    return Completion(activity, next_draft, created, advance_to, sale, guide)
+    advance_to, close = _stage_offers(actor, sale, guide)
+    return Completion(activity, next_draft, created, advance_to, sale, guide, close)
 
 
 @transaction.atomic

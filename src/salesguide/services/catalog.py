@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from salesguide.domain import catalog as rules
+from salesguide.domain import selling
 from salesguide.domain.errors import DuplicateName, FieldProblem, Message, gettext_noop
-from salesguide.models import ActivityType, Category, Competitor, Reason, SaleTypeStage, Stage, User
-from salesguide.queries.guides import live_links
+from salesguide.models import ActivityType, Category, Competitor, Reason, SaleType, SaleTypeStage, Stage, User
+from salesguide.queries.guides import StageLink, stage_links
 from salesguide.services import lists, sales
 from salesguide.services.permissions import require_admin
 
@@ -35,6 +37,14 @@ def _stage_problems(name: Any, probability: Any, description: Any) -> list[Field
     if description is not _UNSET and description is not None and not isinstance(description, str):
         problems.append(FieldProblem(("description",), Message(gettext_noop("The description must be text."))))
     return problems
+
+
+def stage_problems(fields: Mapping[str, Any]) -> list[FieldProblem]:
+    """What ``create_stage`` or ``update_stage`` refuses about the given fields, all at once and without writing:
+    a form whose other fields did not parse shows these with its own (issue 9, item 12)."""
+    return _stage_problems(
+        fields.get("name", _UNSET), fields.get("probability", _UNSET), fields.get("description", _UNSET)
+    )
 
 
 @transaction.atomic
@@ -82,38 +92,136 @@ def update_stage(
     return stage
 
 
-@transaction.atomic
-def delete_stage(actor: User, stage_id: int) -> Stage:
-    """Soft delete: guides hide the stage, records that use it keep showing its name, an admin can restore it.
-    Open sales in it move to the next remaining stage of their type (SPEC 3.10)."""
+@dataclass(frozen=True)
+class StageDeletionEffect:
+    """What deleting a stage does to one sale type that uses it (decision 0006)."""
+
+    sale_type_id: int
+    sale_type_name: str
+    sale_type_deleted: bool
+    guide_on: bool
+    # The guide would keep fewer than two stages, so deleting the stage switches it off.
+    guide_switched_off: bool
+    # Open sales of this type in the stage, and the stage they move to (SPEC 3.10); None: no stage is left.
+    open_sales: int
+    move_to_stage_id: int | None
+    move_to_stage_name: str | None
+
+    @property
+    def notice(self) -> Message | None:
+        if not self.guide_switched_off:
+            return None
+        return Message(
+            gettext_noop("The guide of “%(sale_type)s” is switched off: a guide needs at least two stages."),
+            {"sale_type": self.sale_type_name},
+        )
+
+
+@dataclass(frozen=True)
+class StageDeletion:
+    """A stage deletion, planned (``stage_deletion_plan``) or done (``delete_stage``): the same effects."""
+
+    stage: Stage
+    effects: list[StageDeletionEffect]
+
+    @property
+    def notices(self) -> list[Message]:
+        return [e.notice for e in self.effects if e.notice is not None]
+
+
+def _deletion_effect(link: StageLink, stage_id: int) -> StageDeletionEffect:
+    remaining = link.order_without(stage_id)
+    target = selling.stage_after_removal(list(link.order), stage_id, remaining)
+    return StageDeletionEffect(
+        sale_type_id=link.sale_type_id,
+        sale_type_name=link.sale_type_name,
+        sale_type_deleted=link.sale_type_deleted,
+        guide_on=link.has_guide,
+        guide_switched_off=link.has_guide and not rules.guide_status(True, len(remaining)).active,
+        open_sales=link.open_sales,
+        move_to_stage_id=target,
+        move_to_stage_name=link.stage_names.get(target) if target is not None else None,
+    )
+
+
+def stage_deletion_plan(actor: User, stage_id: int) -> StageDeletion:
+    """What ``delete_stage`` would do, for the confirmation: each sale type that uses the stage, whether its
+    guide is switched off, and how many open sales move where. Changes nothing."""
     require_admin(actor)
     stage = lists.get_item(Stage, stage_id)
     if stage.deleted:
-        return stage
-    orders_before = _orders_of_types_using(stage.pk)
-    lists.soft_delete(stage)
-    sales.move_open_sales_after_stage_removal(actor, list(orders_before), stage.pk, orders_before, reason=stage.name)
-    return stage
-
-
-def _orders_of_types_using(stage_id: int) -> dict[int, list[int]]:
-    """For every sale type that uses the stage: its ordered live stage ids."""
-    type_ids = SaleTypeStage.objects.filter(stage_id=stage_id, removed=False).values_list("sale_type_id", flat=True)
-    orders: dict[int, list[int]] = {}
-    for sale_type_id, linked_stage_id in (
-        live_links()
-        .filter(sale_type_id__in=list(type_ids))
-        .order_by("sale_type_id", "rank", "id")
-        .values_list("sale_type_id", "stage_id")
-    ):
-        orders.setdefault(sale_type_id, []).append(linked_stage_id)
-    return orders
+        return StageDeletion(stage, [])
+    return StageDeletion(stage, [_deletion_effect(link, stage.pk) for link in stage_links(stage.pk)])
 
 
 @transaction.atomic
-def restore_stage(actor: User, stage_id: int) -> Stage:
+def delete_stage(actor: User, stage_id: int) -> StageDeletion:
+    """Soft delete: guides hide the stage, records that use it keep showing its name, an admin can restore it.
+    Open sales in it move to the next remaining stage of their type (SPEC 3.10), and a guide left with fewer
+    than two stages is switched off (decision 0006): the delete goes through and the answer says so."""
     require_admin(actor)
-    return lists.restore(lists.get_item(Stage, stage_id))
+    stage = lists.get_item(Stage, stage_id)
+    if stage.deleted:
+        return StageDeletion(stage, [])
+    links = stage_links(stage.pk)
+    effects = [_deletion_effect(link, stage.pk) for link in links]
+    orders_before = {link.sale_type_id: list(link.order) for link in links}
+    lists.soft_delete(stage)
+    sales.move_open_sales_after_stage_removal(actor, list(orders_before), stage.pk, orders_before, reason=stage.name)
+    switched_off = [e.sale_type_id for e in effects if e.guide_switched_off]
+    if switched_off:
+        SaleType.objects.filter(pk__in=switched_off).update(has_guide=False)
+    return StageDeletion(stage, effects)
+
+
+def stage_restore_plan(actor: User, stage_id: int) -> list[StageLink]:
+    """The sale types a deleted stage was in, with their suggestions on it, for the admin to choose which it goes
+    back into. Empty for a live stage."""
+    require_admin(actor)
+    stage = lists.get_item(Stage, stage_id)
+    return stage_links(stage.pk) if stage.deleted else []
+
+
+@dataclass(frozen=True)
+class StageRestore:
+    stage: Stage
+    back_in: list[StageLink]
+    left_out: list[StageLink]
+
+
+@transaction.atomic
+def restore_stage(actor: User, stage_id: int, *, sale_type_ids: Sequence[int] | None = None) -> StageRestore:
+    """Bring a deleted stage back, into the sale types in ``sale_type_ids`` (None: every one it was in). A sale
+    type left out gets the link marked removed, so its suggestions come back if the stage is put into that type
+    again (decision 0003). Sales that moved when it was deleted stay where they are; a guide switched off then
+    stays off. Restoring a live stage changes nothing."""
+    require_admin(actor)
+    stage = lists.get_item(Stage, stage_id)
+    if not stage.deleted:
+        return StageRestore(stage, [], [])
+    links = stage_links(stage.pk)
+    known = {link.sale_type_id for link in links}
+    chosen = known if sale_type_ids is None else set(sale_type_ids)
+    strangers = sorted(chosen - known)
+    if strangers:
+        rules.raise_if_problems(
+            [
+                FieldProblem(
+                    ("sale_type_ids",),
+                    Message(
+                        gettext_noop("The stage was not in these sale types when it was deleted: %(ids)s."),
+                        {"ids": ", ".join(map(str, strangers))},
+                    ),
+                )
+            ]
+        )
+    lists.restore(stage)
+    left_out = [link for link in links if link.sale_type_id not in chosen]
+    if left_out:
+        SaleTypeStage.objects.filter(stage=stage, sale_type_id__in=[link.sale_type_id for link in left_out]).update(
+            removed=True
+        )
+    return StageRestore(stage, [link for link in links if link.sale_type_id in chosen], left_out)
 
 
 def reorder_stages(actor: User, ids: Sequence[int]) -> None:
@@ -138,6 +246,13 @@ def _activity_type_problems(name: Any, kind: Any, minutes: Any) -> list[FieldPro
     if minutes is not _UNSET:
         problems += rules.non_negative_problems(minutes, ("default_duration_minutes",), maximum=24 * 60 * 7)
     return problems
+
+
+def activity_type_problems(fields: Mapping[str, Any]) -> list[FieldProblem]:
+    """What the activity type services refuse about the given fields, without writing (see ``stage_problems``)."""
+    return _activity_type_problems(
+        fields.get("name", _UNSET), fields.get("kind", _UNSET), fields.get("default_duration_minutes", _UNSET)
+    )
 
 
 @transaction.atomic

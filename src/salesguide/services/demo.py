@@ -39,15 +39,18 @@ from salesguide.models import (
 )
 from salesguide.queries.guides import GuideStageView, guide_of_sale_type
 from salesguide.services import activities, customers, documents, sales
+from salesguide.services import company as company_service
 from salesguide.services.demo_data import (
     CALL_BACK,
     COMPANIES,
     COUNTRY,
+    OUR_COMPANY,
     PLAN,
     USERS,
     DemoCompany,
     PlannedSale,
     demo_lines,
+    demo_logo,
 )
 from salesguide.services.sale_lines import replace_sale_lines
 from salesguide.services.starter import default_language, load_starter_guides, starter_guide_paths
@@ -95,6 +98,7 @@ def load_demo_data(language: str | None = None) -> DemoSummary:
                 )
             )
         )
+    company_service.set_up_demo_company(OUR_COMPANY[language], demo_logo())
     companies = [_company(active[0], company, language) for company in COMPANIES[language]]
     story = _Story(language)
     made = []

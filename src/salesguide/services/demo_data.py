@@ -264,6 +264,36 @@ COMPANIES: dict[str, tuple[DemoCompany, ...]] = {
 }
 
 COUNTRY = {"en": "United Kingdom", "nl": "Nederland"}
+
+# Our company, the seller in the demo (Settings › Our company). The IBANs are the standard's own examples.
+OUR_COMPANY: dict[str, dict[str, str]] = {
+    "en": {
+        "name": "Clearwater Business Systems Ltd",
+        "address": "18 Temple Row",
+        "postal_code": "B2 5HG",
+        "city": "Birmingham",
+        "country": COUNTRY["en"],
+        "phone": "0121 496 0800",
+        "email": "sales@clearwater-systems.example",
+        "website": "www.clearwater-systems.example",
+        "registration_number": "09123456",
+        "vat_number": "GB 987 6543 21",
+        "iban": "GB29 NWBK 6016 1331 9268 19",
+    },
+    "nl": {
+        "name": "Helder Bedrijfssystemen B.V.",
+        "address": "Catharijnesingel 56",
+        "postal_code": "3511 GE",
+        "city": "Utrecht",
+        "country": COUNTRY["nl"],
+        "phone": "030 210 40 00",
+        "email": "verkoop@helder-systemen.example",
+        "website": "www.helder-systemen.example",
+        "registration_number": "61234567",
+        "vat_number": "NL861234567B01",
+        "iban": "NL91 ABNA 0417 1643 00",
+    },
+}
 CALL_BACK = {"en": "Call back about {title}", "nl": "Terugbellen over {title}"}
 
 # username, role, first name, last name: a sales manager and two salespeople.
@@ -398,3 +428,22 @@ def demo_lines(amount: int, language: str) -> list[dict[str, object]]:
             {"description": english if language == "en" else dutch, "quantity": quantity, "unit_price": unit_price}
         )
     return lines
+
+
+def demo_logo() -> bytes:
+    """The demo company's logo: three rising bars and a wave in blues, drawn here so the repository holds no
+    image (the same bytes every time)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (480, 160), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    for index, (height, colour) in enumerate(((60, (91, 155, 213)), (100, (46, 117, 182)), (150, (31, 78, 121)))):
+        left = 10 + index * 60
+        draw.rounded_rectangle((left, 155 - height, left + 44, 155), radius=8, fill=colour)
+    draw.rounded_rectangle((210, 60, 470, 80), radius=10, fill=(31, 78, 121))
+    draw.rounded_rectangle((210, 100, 400, 116), radius=8, fill=(91, 155, 213))
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()

@@ -22,13 +22,23 @@ from salesguide.documents import render
 from salesguide.documents.fields import example_context
 from salesguide.documents.merge import LineFacts, PartyFacts, SaleFacts, merge_context, render_line
 from salesguide.documents.preview import PreviewPage, docx_preview, email_preview
+from salesguide.domain import selling
 from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.errors import FieldProblem, Message, NotAllowed, RuleViolation, gettext_noop
 from salesguide.models import Document, DocumentTemplate, Sale, SuggestedDocument, TemplateFormat, User
 from salesguide.queries.guides import live_link_filter
+from salesguide.queries.our_company import our_company_facts
+from salesguide.queries.sale_guide import SaleGuide, sale_guide
 from salesguide.services import lists
+from salesguide.services.activities import Offers, offers_after
 from salesguide.services.clock import today_for
-from salesguide.services.permissions import may_change_sale, require_admin, require_change_document, require_user
+from salesguide.services.permissions import (
+    may_change_sale,
+    require_admin,
+    require_change_document,
+    require_user,
+    sale_state,
+)
 from salesguide.services.templates import template_content
 
 SUBJECT_MAX = 255
@@ -67,7 +77,8 @@ def _party_of_user(user: User) -> PartyFacts:
 
 
 def sale_facts(sale: Sale) -> SaleFacts:
-    """Reads the sale with ``sale_type, company, contact, owner, stage`` loaded, plus one query for its lines."""
+    """Reads the sale with ``sale_type, company, contact, owner, stage`` loaded, plus one query for its lines
+    and one for our company."""
     company, contact = sale.company, sale.contact
     return SaleFacts(
         number=sale.pk,
@@ -107,6 +118,7 @@ def sale_facts(sale: Sale) -> SaleFacts:
         if contact
         else None,
         owner=_party_of_user(sale.owner),
+        our_company=our_company_facts(),
     )
 
 
@@ -257,7 +269,10 @@ def render_document_preview(actor: User, document_id: int) -> tuple[Document, Do
             body, html = render.email_body(content)
             return document, DocumentPreview(email_preview(body, html=html))
         if content:
-            return document, DocumentPreview(docx_preview(content))
+            try:
+                return document, DocumentPreview(docx_preview(content))
+            except render.TemplateFault as fault:  # a file over the preview's budget: say so, keep the download
+                return document, DocumentPreview(None, fault.message)
     if document.sale_id is None:
         return document, DocumentPreview(None)
     sale = _sale(document.sale_id)
@@ -272,9 +287,15 @@ def render_designer_preview(actor: User, suggestion_id: int, language: str | Non
     if suggestion is None:
         raise lists.not_found(SuggestedDocument, suggestion_id)
     language = language or _language(actor)
-    base = example_context(language)
+    seller = our_company_facts()  # the example sale, sold by us: the preview shows our own letterhead
+    base = example_context(language, our_company=seller)
     subject = render_line(suggestion.subject or suggestion.name, base)
-    context = example_context(language, subject=subject, our_reference=render_line(suggestion.our_reference, base))
+    context = example_context(
+        language,
+        subject=subject,
+        our_reference=render_line(suggestion.our_reference, base),
+        our_company=seller,
+    )
     return _preview(suggestion.template, context)
 
 
@@ -309,11 +330,11 @@ def _text_problems(subject: object, reference: object) -> list[FieldProblem]:
 def create_document_from_suggestion(
     actor: User, sale_id: int, suggestion_id: int, *, subject: str | None = None, our_reference: str | None = None
 ) -> Document:
-    """Creates the document and generates its file; a template that cannot be filled in creates nothing."""
+    """Creates the document and generates its file; a template that cannot be filled in creates nothing. Refused
+    on a sold or lost sale, whose guide is read-only history."""
     require_user(actor)
     sale = _sale(sale_id)
-    if not may_change_sale(actor, sale):
-        raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can add documents to it.")))
+    require_document_from_guide(actor, sale)
     draft = draft_document(actor, sale, suggestion_id)
     subject = draft.subject if subject is None else subject
     reference = draft.our_reference if our_reference is None else our_reference
@@ -330,6 +351,38 @@ def create_document_from_suggestion(
     )
     _write_file(actor, document, sale)
     return document
+
+
+def require_document_from_guide(actor: User, sale: Sale) -> None:
+    """Whether ``actor`` may create a document from the sale's guide now: who they are (403), and the sale's
+    state (a sold or lost sale: 422). The form that could only end in a refusal is refused with this first."""
+    if not may_change_sale(actor, sale):
+        raise NotAllowed(Message(gettext_noop("Only the owner of this sale or a manager can add documents to it.")))
+    selling.require_guide_open(sale_state(sale))
+
+
+@dataclass(frozen=True)
+class DocumentCreation:
+    """A document created from the guide and what the guide asks now: the document may have been the current
+    stage's last open item, and then moving on (or, in the last stage, closing as sold) is offered as after
+    completing a follow-up. ``sale`` and ``guide`` are as they are after it, for the page that shows it."""
+
+    document: Document
+    sale: Sale
+    guide: SaleGuide
+    offers: Offers
+
+
+def create_document_on_guide(
+    actor: User, sale_id: int, suggestion_id: int, *, subject: str | None = None, our_reference: str | None = None
+) -> DocumentCreation:
+    """``create_document_from_suggestion``, then the guide's questions (``activities.offers_after``)."""
+    document = create_document_from_suggestion(
+        actor, sale_id, suggestion_id, subject=subject, our_reference=our_reference
+    )
+    sale = _sale(sale_id)
+    guide = sale_guide(sale)
+    return DocumentCreation(document, sale, guide, offers_after(actor, sale, guide))
 
 
 def _document(document_id: int) -> Document:

@@ -8,7 +8,7 @@ Edits carry the ``version`` the client read; a stale one is refused (optimistic 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +24,8 @@ from salesguide.domain.errors import (
     StaleVersion,
     gettext_noop,
 )
+from salesguide.domain.names import unsafe_name_character
+from salesguide.domain.sale_dates import expected_date_warnings
 from salesguide.models import (
     Company,
     Competitor,
@@ -131,6 +133,8 @@ def _field_problems(fields: dict[str, Any]) -> list[FieldProblem]:
             problems.append(
                 FieldProblem(("title",), Message(gettext_noop("At most %(max)d characters."), {"max": TITLE_MAX}))
             )
+        elif (unsafe := unsafe_name_character(title)) is not None:
+            problems.append(FieldProblem(("title",), unsafe))
     if "amount" in fields:
         amount = fields["amount"]
         if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= 10**15:
@@ -151,23 +155,64 @@ def _currency_or_default(currency: Any) -> Any:
     return settings.DEFAULT_CURRENCY if currency is None or currency == "" else currency
 
 
-def _refuse_amount_apart_from_lines(sale: Sale, amount: int | None) -> None:
+def _amount_apart_from_lines_problems(sale: Sale, amount: Any) -> list[FieldProblem]:
     """When a sale has lines its amount is their total (services/sale_lines.py): typing another is refused,
     next to the amount field, so the form that sent it shows why."""
     if amount is not None and amount != sale.amount and sale.lines.exists():
-        raise_if_problems(
-            [
-                FieldProblem(
-                    ("amount",),
-                    Message(
-                        gettext_noop(
-                            "This sale has lines, so its amount is their total. Change the lines to change the amount, "
-                            "or remove every line to type the amount yourself."
-                        )
-                    ),
-                )
-            ]
-        )
+        return [
+            FieldProblem(
+                ("amount",),
+                Message(
+                    gettext_noop(
+                        "This sale has lines, so its amount is their total. Change the lines to change the amount, "
+                        "or remove every line to type the amount yourself."
+                    )
+                ),
+            )
+        ]
+    return []
+
+
+def _refuse_amount_apart_from_lines(sale: Sale, amount: int | None) -> None:
+    raise_if_problems(_amount_apart_from_lines_problems(sale, amount))
+
+
+def _contact_problems(fields: Mapping[str, Any], sale: Sale | None) -> list[FieldProblem]:
+    """A contact must work at the sale's company (or at none). Unknown ids are left to the write (404)."""
+    if sale is not None and "contact_id" not in fields and "company_id" not in fields:
+        return []
+    company_id = fields.get("company_id", sale.company_id if sale is not None else None)
+    contact_id = fields.get("contact_id", sale.contact_id if sale is not None else None)
+    if not isinstance(company_id, int) or not isinstance(contact_id, int):
+        return []
+    works_at = Contact.objects.filter(pk=contact_id).values_list("company_id", flat=True).first()
+    if works_at is None or works_at == company_id or not Company.objects.filter(pk=company_id).exists():
+        return []
+    return [FieldProblem(("contact_id",), Message(gettext_noop("This contact works at another company.")))]
+
+
+def sale_problems(fields: Mapping[str, Any], *, sale: Sale | None = None) -> list[FieldProblem]:
+    """Every problem ``create_sale`` (without ``sale``) or ``update_sale`` (with the sale and only the fields
+    that change) refuses with 422, all at once and without writing. The writes raise these; a form whose other
+    fields did not parse asks for them, so it shows every problem together (issue 9, item 12)."""
+    problems = _field_problems(dict(fields))
+    if "probability" in fields:
+        problems += selling.probability_problems(fields["probability"])
+    if sale is not None and "amount" in fields:
+        problems += _amount_apart_from_lines_problems(sale, fields["amount"])
+    return problems + _contact_problems(fields, sale)
+
+
+def sale_warnings(
+    actor: User, sale: Sale | None = None, *, expected_date: dt.date | None | Any = _UNSET
+) -> list[FieldProblem]:
+    """What deserves a warning but does not stop a save: an open sale expected to close before today, in the
+    actor's time zone. For a saved ``sale``, or for the ``expected_date`` typed on a form (of ``sale``, or of a new
+    sale when there is none)."""
+    if expected_date is _UNSET:
+        expected_date = sale.expected_date if sale is not None else None
+    status = sale.status if sale is not None else selling.SaleStatus.OPEN
+    return expected_date_warnings(expected_date, today_for(actor), status)
 
 
 def _company(company_id: int | None) -> Company | None:
@@ -179,6 +224,7 @@ def _contact(contact_id: int | None, company: Company | None) -> Contact | None:
         return None
     contact = lists.get_item(Contact, contact_id)
     if company is not None and contact.company_id not in (None, company.pk):
+        # ``sale_problems`` reports this with the other problems; this stays as the write's own guard.
         raise_if_problems(
             [FieldProblem(("contact_id",), Message(gettext_noop("This contact works at another company.")))]
         )
@@ -224,7 +270,7 @@ def create_sale(
         "expected_date": expected_date,
         "description": description,
     }
-    raise_if_problems(_field_problems(fields))
+    raise_if_problems(sale_problems({**fields, "company_id": company_id, "contact_id": contact_id}))
     sale_type = _live_sale_type(sale_type_id)
     company = _company(company_id)
     contact = _contact(contact_id, company)
@@ -275,12 +321,7 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
-    raise_if_problems(
-        _field_problems(changes)
-        + (selling.probability_problems(changes["probability"]) if "probability" in changes else [])
-    )
-    if "amount" in changes:
-        _refuse_amount_apart_from_lines(sale, changes["amount"])
+    raise_if_problems(sale_problems(changes, sale=sale))
     for name in ("title",):
         if name in changes:
             sale.title = changes[name].strip()
@@ -423,11 +464,30 @@ def stall_sale(
     return _save(sale)
 
 
+def _probability_before_closing(sale: Sale) -> int | None:
+    """The sale's own probability before it was sold or lost: the closing history row's "before" (a closed sale's
+    100 or 0 is its status's). None when it is not closed, or its rows do not say."""
+    if sale.status not in (selling.SaleStatus.SOLD, selling.SaleStatus.LOST):
+        return None
+    closing = (
+        StageChange.objects.filter(sale=sale, kind__in=(selling.ChangeKind.SOLD, selling.ChangeKind.LOST))
+        .order_by("-at", "-id")
+        .values_list("probability_before", flat=True)
+        .first()
+    )
+    return closing
+
+
 @transaction.atomic
 def reopen_sale(actor: User, sale_id: int, *, version: int | None = None) -> Sale:
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
-    outcome = selling.reopen(state_of(sale), stages_of(sale.sale_type_id), sale.sale_type.probability_policy)
+    outcome = selling.reopen(
+        state_of(sale),
+        stages_of(sale.sale_type_id),
+        sale.sale_type.probability_policy,
+        probability_before_closing=_probability_before_closing(sale),
+    )
     _apply(sale, outcome, actor)
     sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = None, None, None, None
     return _save(sale)

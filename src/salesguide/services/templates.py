@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from salesguide.documents import render
+from salesguide.documents import budget, render
 from salesguide.documents.fields import example_context
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import FieldProblem, Message, gettext_noop
@@ -44,12 +44,14 @@ def docx_problems(content: bytes, filename: str, loc: tuple[str | int, ...] = ("
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise zipfile.BadZipFile
-        import docx  # python-docx, installed with docxtpl
-
-        docx.Document(io.BytesIO(content))
+        unpacked = render.unpacked_size(content)
     except Exception:
         return [FieldProblem(loc, Message(gettext_noop("This is not a valid Word document (.docx).")))]
+    if unpacked > budget.BUDGET.output_bytes:
+        # Its documents could only be larger: refused before anything unpacks it.
+        return [FieldProblem(loc, render.cannot_fill_in(budget.too_large().message).message)]
     try:
+        # Read as a Word file and filled in with the example sale, in a child within the budget.
         render.render_docx(content, example_context("en"), strict=True)
     except render.TemplateFault as fault:
         return [FieldProblem(loc, fault.message)]
@@ -74,7 +76,10 @@ def _kind_problems(kind: Any) -> list[FieldProblem]:
     return rules.choice_problems(kind, [k.value for k in rules.DocumentKind], ("kind",))
 
 
-@transaction.atomic
+# The checks fill the template in (up to the render budget's seconds) before the write transaction opens, so
+# that a slow template never holds the database's write lock (SQLite has one for the whole database).
+
+
 def create_text_template(
     actor: User, *, name: str, kind: str = "email", body: str = "", format: str = "html"
 ) -> DocumentTemplate:
@@ -83,36 +88,36 @@ def create_text_template(
     format_problems = rules.choice_problems(format, [TemplateFormat.HTML, TemplateFormat.TEXT], ("format",))
     problems += format_problems or body_problems(body, format)
     rules.raise_if_problems(problems)
-    lists.ensure_unique_name(DocumentTemplate, name)
-    return DocumentTemplate.objects.create(
-        name=name.strip(),
-        kind=kind,
-        format=format,
-        body=body,
-        rank=lists.next_rank(DocumentTemplate.objects.all()),
-    )
+    with transaction.atomic():
+        lists.ensure_unique_name(DocumentTemplate, name)
+        return DocumentTemplate.objects.create(
+            name=name.strip(),
+            kind=kind,
+            format=format,
+            body=body,
+            rank=lists.next_rank(DocumentTemplate.objects.all()),
+        )
 
 
-@transaction.atomic
 def create_docx_template(
     actor: User, *, name: str, kind: str = "letter", content: bytes, filename: str
 ) -> DocumentTemplate:
     require_admin(actor)
     rules.raise_if_problems(rules.name_problems(name) + _kind_problems(kind) + docx_problems(content, filename))
-    lists.ensure_unique_name(DocumentTemplate, name)
-    template = DocumentTemplate(
-        name=name.strip(),
-        kind=kind,
-        format=TemplateFormat.DOCX,
-        original_filename=filename,
-        rank=lists.next_rank(DocumentTemplate.objects.all()),
-    )
-    template.file.save(filename, ContentFile(content), save=False)
-    template.save()
-    return template
+    with transaction.atomic():
+        lists.ensure_unique_name(DocumentTemplate, name)
+        template = DocumentTemplate(
+            name=name.strip(),
+            kind=kind,
+            format=TemplateFormat.DOCX,
+            original_filename=filename,
+            rank=lists.next_rank(DocumentTemplate.objects.all()),
+        )
+        template.file.save(filename, ContentFile(content), save=False)
+        template.save()
+        return template
 
 
-@transaction.atomic
 def update_template(
     actor: User,
     template_id: int,
@@ -141,19 +146,20 @@ def update_template(
         else:
             problems += docx_problems(content, filename or "")
     rules.raise_if_problems(problems)
-    if name is not _UNSET:
-        if not template.deleted:
-            lists.ensure_unique_name(DocumentTemplate, name, exclude_id=template.pk)
-        template.name = name.strip()
-    if kind is not _UNSET:
-        template.kind = kind
-    if body is not _UNSET:
-        template.body = body
-    if content is not None:
-        template.original_filename = filename or "template.docx"
-        template.file.save(template.original_filename, ContentFile(content), save=False)
-    template.save()
-    return template
+    with transaction.atomic():
+        if name is not _UNSET:
+            if not template.deleted:
+                lists.ensure_unique_name(DocumentTemplate, name, exclude_id=template.pk)
+            template.name = name.strip()
+        if kind is not _UNSET:
+            template.kind = kind
+        if body is not _UNSET:
+            template.body = body
+        if content is not None:
+            template.original_filename = filename or "template.docx"
+            template.file.save(template.original_filename, ContentFile(content), save=False)
+        template.save()
+        return template
 
 
 @transaction.atomic

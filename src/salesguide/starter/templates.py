@@ -30,7 +30,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import _Cell
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from salesguide.starter.texts import TEXTS
@@ -83,8 +83,11 @@ EMAIL_BODY = Template(
     f'<p style="{_P}">$change</p>\n'
     f'<p style="{_P}">$looking_forward</p>\n'
     f'<p style="margin: 0;">$regards<br>\n'
-    f"<strong>{{{{ owner.name }}}}</strong>{{% if owner.email %}}<br>\n"
-    f'<a href="mailto:{{{{ owner.email }}}}" style="color: #{ACCENT_HEX};">{{{{ owner.email }}}}</a>{{% endif %}}</p>\n'
+    f"<strong>{{{{ owner.name }}}}</strong>{{% if our_company.name %}}<br>\n{{{{ our_company.name }}}}{{% endif %}}"
+    f"{{% if owner.email %}}<br>\n"
+    f'<a href="mailto:{{{{ owner.email }}}}" style="color: #{ACCENT_HEX};">{{{{ owner.email }}}}</a>{{% endif %}}'
+    f"{{% if our_company.phone %}}<br>\n{{{{ our_company.phone }}}}{{% endif %}}"
+    f"{{% if our_company.website %}}<br>\n{{{{ our_company.website }}}}{{% endif %}}</p>\n"
     f"</td></tr>\n"
     f"</table>\n"
 )
@@ -195,9 +198,30 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
         run.font.color.rgb = GREY
 
 
+def _seller_footer(document: Document, t: Mapping[str, str]) -> Paragraph:
+    """Our company's name and numbers (registration, VAT, IBAN) on one small line above the page number, as
+    business letters carry them; nothing until our company has a name. Returns the paragraph after it."""
+    footer = document.sections[0].footer
+    numbers = "".join(
+        f"{{% if our_company.{field} %}} · {t[label]} {{{{ our_company.{field} }}}}{{% endif %}}"
+        for field, label in (
+            ("registration_number", "registration_label"),
+            ("vat_number", "vat_label"),
+            ("iban", "iban_label"),
+        )
+    )
+    footer.paragraphs[0].add_run("{%p if our_company.name %}")
+    line = footer.add_paragraph()
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    line.paragraph_format.space_after = Pt(2)
+    _small(line, "{{ our_company.name }}" + numbers)
+    footer.add_paragraph("{%p endif %}")
+    return footer.add_paragraph()
+
+
 def _footer(document: Document, t: Mapping[str, str]) -> None:
-    """Our reference and "page 1 of 2", small and centred, on every page."""
-    paragraph = document.sections[0].footer.paragraphs[0]
+    """Our company's numbers, our reference and "page 1 of 2", small and centred, on every page."""
+    paragraph = _seller_footer(document, t)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _small(paragraph, "{% if our_reference %}{{ our_reference }} · {% endif %}" + t["page"])
     _field(paragraph, "PAGE")
@@ -218,10 +242,14 @@ def _labelled(document: Document, label: str, value: str, *, strong: bool = Fals
         run.font.color.rgb = ACCENT
 
 
-def _dotted(document: Document | _Cell, label: str, width: Cm, *, before: float = 0) -> None:
+def _dotted(
+    document: Document | _Cell, label: str, width: Cm, *, before: float = 0, keep_with_next: bool = False
+) -> None:
     """A line to fill in by hand: "Name ........"."""
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(before)
+    if keep_with_next:
+        paragraph.paragraph_format.keep_with_next = True
     paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     paragraph.add_run(label)
 
@@ -230,8 +258,25 @@ def _dotted(document: Document | _Cell, label: str, width: Cm, *, before: float 
 
 
 def _sender(document: Document) -> None:
-    """The salesperson's name and e-mail, top right. There is no merge field for our own company: an
-    administrator adds the logo and company details to these files."""
+    """Our company top right (Settings › Our company): its logo, name, address in the order of its country,
+    phone, e-mail and website, each line only when it has a value. Until an administrator fills it in, the
+    salesperson's name and e-mail stand there instead."""
+    _tag_paragraph(document, "{%p if our_company.logo %}")
+    _paragraph(document, "{{ our_company.logo }}", after=6, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _tag_paragraph(document, "{%p endif %}")
+    _tag_paragraph(document, "{%p if our_company.name %}")
+    name = _paragraph(document, after=0, align=WD_ALIGN_PARAGRAPH.RIGHT).add_run("{{ our_company.name }}")
+    name.bold = True
+    name.font.color.rgb = ACCENT
+    _tag_paragraph(document, "{%p for line in our_company.address_lines %}")
+    _small(_paragraph(document, after=0, align=WD_ALIGN_PARAGRAPH.RIGHT), "{{ line }}")
+    _tag_paragraph(document, "{%p endfor %}")
+    for field in ("phone", "email", "website"):
+        _tag_paragraph(document, f"{{%p if our_company.{field} %}}")
+        _small(_paragraph(document, after=0, align=WD_ALIGN_PARAGRAPH.RIGHT), f"{{{{ our_company.{field} }}}}")
+        _tag_paragraph(document, "{%p endif %}")
+    _paragraph(document, after=30)
+    _tag_paragraph(document, "{%p else %}")
     paragraph = _paragraph(document, after=30, align=WD_ALIGN_PARAGRAPH.RIGHT)
     name = paragraph.add_run("{{ owner.name }}")
     name.bold = True
@@ -243,24 +288,21 @@ def _sender(document: Document) -> None:
     email.font.size = Pt(9)
     email.font.color.rgb = GREY
     paragraph.add_run("{% endif %}")
+    _tag_paragraph(document, "{%p endif %}")
 
 
 def _address(document: Document, t: Mapping[str, str]) -> None:
-    """The recipient, one line per paragraph so that a line without a value disappears completely."""
-    lines = (
-        ("company.name", "{{ company.name }}"),
-        ("contact.name", t["attn"]),
-        ("company.address", "{{ company.address }}"),
-        (
-            "company.postal_code or company.city",
-            "{% if company.postal_code %}{{ company.postal_code }} {% endif %}{{ company.city }}",
-        ),
-        ("company.country", "{{ company.country }}"),
-    )
+    """The recipient, one line per paragraph so that a line without a value disappears completely; the
+    address in the order of the company's country ("Leeds" above "LS11 5PS" in England), with the country only
+    when it is not ours."""
+    lines = (("company.name", "{{ company.name }}"), ("contact.name", t["attn"]))
     for condition, text in lines:
         _tag_paragraph(document, f"{{%p if {condition} %}}")
         _paragraph(document, text, after=0)
         _tag_paragraph(document, "{%p endif %}")
+    _tag_paragraph(document, "{%p for line in company.address_lines %}")
+    _paragraph(document, "{{ line }}", after=0)
+    _tag_paragraph(document, "{%p endfor %}")
     _paragraph(document, after=24)
 
 
@@ -304,6 +346,13 @@ def _cell(
         run.font.color.rgb = color
 
 
+def _rows_cannot_split(table: Table) -> None:
+    """No row breaks across a page (a signature, an amount and its line stay whole), in Word and LibreOffice."""
+    for row in table.rows:
+        # First child: the schema puts cantSplit before trHeight and tblHeader.
+        row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+
+
 def _cell_look(cell: _Cell, *, fill: str = "", top: str = "", bottom: str = "") -> None:
     """Shading and top/bottom borders of a cell (python-docx has no API for them)."""
     properties = cell._tc.get_or_add_tcPr()
@@ -330,7 +379,9 @@ def _cell_look(cell: _Cell, *, fill: str = "", top: str = "", bottom: str = "") 
 
 # --- Word: the three documents --------------------------------------------------------------------------------
 
-_LINE_WIDTHS = (Cm(8.4), Cm(2.2), Cm(2.7), Cm(2.7))
+# Wide enough for "€ 999.999,99" (bold in the total row) and "Prijs per stuk" on one line also where Calibri is
+# missing and a wider font stands in for it (DejaVu Sans, without Carlito), together 16 cm between the margins.
+_LINE_WIDTHS = (Cm(6.9), Cm(2.2), Cm(3.3), Cm(3.6))
 
 
 def _lines_table(document: Document, t: Mapping[str, str]) -> None:
@@ -359,6 +410,7 @@ def _lines_table(document: Document, t: Mapping[str, str]) -> None:
         text = {0: t["quote_total"], 3: "{{ sale.lines_total }}"}.get(index, "")
         _cell(cell, text, width, bold=True, right=index > 0)
         _cell_look(cell, top=ACCENT_HEX)
+    _rows_cannot_split(table)
 
 
 def _quotation(t: Mapping[str, str]) -> Document:
@@ -378,12 +430,13 @@ def _quotation(t: Mapping[str, str]) -> Document:
         _paragraph(document, text)
     _paragraph(document, t["quote_close"])
     _closing(document, t)
-    document.add_heading(t["quote_acceptance"], level=2)
+    # The acceptance block is one piece: each paragraph is kept with the next, down to the signature line.
+    document.add_heading(t["quote_acceptance"], level=2).paragraph_format.keep_with_next = True
     _tag_paragraph(document, "{%p if company.name %}")
-    _paragraph(document, t["quote_on_behalf"], after=0)
+    _paragraph(document, t["quote_on_behalf"], after=0).paragraph_format.keep_with_next = True
     _tag_paragraph(document, "{%p endif %}")
     for label, before in ((t["name"], 12), (t["date"], 12), (t["signature"], 30)):
-        _dotted(document, label + ":\t", Cm(9), before=before)
+        _dotted(document, label + ":\t", Cm(9), before=before, keep_with_next=label != t["signature"])
     _footer(document, t)
     return document
 
@@ -406,19 +459,24 @@ def _signatures(document: Document, t: Mapping[str, str]) -> None:
         column.width = width
     parties = (
         (t["the_customer"], t["contract_customer_name"], "contact.name", "{{ contact.name }}"),
-        (t["the_supplier"], "", "owner.name", "{{ owner.name }}"),
+        (t["the_supplier"], t["contract_supplier_name"], "owner.name", "{{ owner.name }}"),
     )
     for cell, (party, name, condition, signer) in zip(table.rows[0].cells, parties, strict=True):
         _cell(cell, party, width, bold=True, color=ACCENT)
         _cell_look(cell, bottom=ACCENT_HEX)
-        cell.add_paragraph().add_run(name).bold = True  # empty for the supplier: keeps the lines level
+        # Our company's name; empty until it is set, which still keeps the lines of both columns level.
+        cell.add_paragraph().add_run(name).bold = True
         _dotted(cell, f"{t['name']}: {{% if {condition} %}}{signer}{{% else %}}\t{{% endif %}}", Cm(7.4), before=10)
         for label, before in ((t["place"], 10), (t["date"], 10), (t["signature"], 36)):
             _dotted(cell, label + ":\t", Cm(7.4), before=before)
+    _rows_cannot_split(table)
 
 
 def _contract(t: Mapping[str, str]) -> Document:
     document = _new_document(t["contract_title"])
+    _tag_paragraph(document, "{%p if our_company.logo %}")
+    _paragraph(document, "{{ our_company.logo }}", after=6, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _tag_paragraph(document, "{%p endif %}")
     document.add_heading(t["contract_title"], level=1)
     subtitle = _paragraph(document, after=18)
     subtitle.add_run("{{ sale.title }}").bold = True
@@ -430,13 +488,17 @@ def _contract(t: Mapping[str, str]) -> Document:
     subtitle.add_run("{% endif %}")
     _paragraph(document, t["contract_parties"])
     _numbered(document, 1, ((t["contract_customer_name"], True), (t["contract_customer"], False)))
-    _numbered(document, 2, ((t["contract_supplier"], False),))
+    _numbered(document, 2, ((t["contract_supplier_name"], True), (t["contract_supplier"], False)))
     _paragraph(document, t["contract_agree"])
     for number, article in enumerate(t["contract_articles"].split("\n"), start=1):
         title, text = article.split("|")
         document.add_heading(f"{t['article']} {number} – {title}", level=2)
         _paragraph(document, text)
-    _paragraph(document, t["contract_signed"]).paragraph_format.space_before = Pt(12)
+    # The closing sentence is kept on the page of the signatures, which cannot split (``_signatures``): the
+    # parties never sign below a sentence on the previous page.
+    closing = _paragraph(document, t["contract_signed"]).paragraph_format
+    closing.space_before = Pt(12)
+    closing.keep_with_next = True
     _signatures(document, t)
     _footer(document, t)
     return document

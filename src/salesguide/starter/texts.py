@@ -27,6 +27,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "page_of": " of ",
         "dear": "{% if contact.name %}Dear {{ contact.name }},{% else %}Dear Sir or Madam,{% endif %}",
         "regards": "Kind regards,",
+        # the seller's numbers in the footer of a letter
+        "registration_label": "Company no.",
+        "vat_label": "VAT no.",
+        "iban_label": "IBAN",
         # the meeting confirmation
         "email_greeting": (
             "{% if contact.first_name %}Dear {{ contact.first_name }},{% elif contact.name %}Dear "
@@ -78,14 +82,17 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "contract_customer": (
             "{% if company.registration_number %}, registered under company number "
-            "{{ company.registration_number }}{% endif %}{% if company.address %}, of {{ company.address }}"
-            "{% if company.city %}, {% if company.postal_code %}{{ company.postal_code }} {% endif %}"
-            "{{ company.city }}{% endif %}{% endif %}{% if company.name and contact.name %}, represented by "
+            "{{ company.registration_number }}{% endif %}{% if company.address_line %}, of "
+            "{{ company.address_line }}{% endif %}{% if company.name and contact.name %}, represented by "
             "{{ contact.name }}{% if contact.job_title %} ({{ contact.job_title }}){% endif %}{% endif %}, "
             "hereinafter referred to as “the Customer”;"
         ),
+        "contract_supplier_name": "{% if our_company.name %}{{ our_company.name }}{% endif %}",
         "contract_supplier": (
-            "the supplier, represented by {{ owner.name }}, hereinafter referred to as “the Supplier”,"
+            "{% if our_company.name %}{% if our_company.registration_number %}, registered under company number "
+            "{{ our_company.registration_number }}{% endif %}{% if our_company.address_line %}, of "
+            "{{ our_company.address_line }}{% endif %}, represented by{% else %}the supplier, represented by"
+            "{% endif %} {{ owner.name }}, hereinafter referred to as “the Supplier”,"
         ),
         "contract_agree": "hereinafter together referred to as “the Parties”, agree as follows.",
         "article": "Article",
@@ -140,6 +147,10 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "page_of": " van ",
         "dear": "{% if contact.name %}Geachte {{ contact.name }},{% else %}Geachte heer, mevrouw,{% endif %}",
         "regards": "Met vriendelijke groet,",
+        # the seller's numbers in the footer of a letter
+        "registration_label": "KvK",
+        "vat_label": "Btw-nr.",
+        "iban_label": "IBAN",
         # the meeting confirmation
         "email_greeting": (
             "{% if contact.first_name %}Beste {{ contact.first_name }},{% elif contact.name %}Geachte "
@@ -192,14 +203,18 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         ),
         "contract_customer": (
             "{% if company.registration_number %}, ingeschreven bij de Kamer van Koophandel onder nummer "
-            "{{ company.registration_number }}{% endif %}{% if company.address %}, gevestigd aan "
-            "{{ company.address }}{% if company.city %}, {% if company.postal_code %}{{ company.postal_code }} "
-            "{% endif %}{{ company.city }}{% endif %}{% endif %}{% if company.name and contact.name %}, in deze "
+            "{{ company.registration_number }}{% endif %}{% if company.address_line %}, gevestigd aan "
+            "{{ company.address_line }}{% endif %}{% if company.name and contact.name %}, in deze "
             "vertegenwoordigd door {{ contact.name }}{% if contact.job_title %} ({{ contact.job_title }})"
             "{% endif %}{% endif %}, hierna te noemen „de Klant”;"
         ),
+        "contract_supplier_name": "{% if our_company.name %}{{ our_company.name }}{% endif %}",
         "contract_supplier": (
-            "de leverancier, in deze vertegenwoordigd door {{ owner.name }}, hierna te noemen „de Leverancier”,"
+            "{% if our_company.name %}{% if our_company.registration_number %}, ingeschreven bij de Kamer van "
+            "Koophandel onder nummer {{ our_company.registration_number }}{% endif %}{% if our_company.address_line %}"
+            ", gevestigd aan {{ our_company.address_line }}{% endif %}, in deze vertegenwoordigd door{% else %}de "
+            "leverancier, in deze vertegenwoordigd door{% endif %} {{ owner.name }}, hierna te noemen "
+            "„de Leverancier”,"
         ),
         "contract_agree": "hierna samen te noemen „Partijen”, komen het volgende overeen.",
         "article": "Artikel",

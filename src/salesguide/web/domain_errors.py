@@ -3,10 +3,12 @@ of the form. The API has its own mapping (api/errors.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext
 
-from salesguide.domain.errors import DomainError, DuplicateName, Message, ValidationFailed
+from salesguide.domain.errors import DomainError, DuplicateName, FieldProblem, Message, ValidationFailed
 
 
 def translate(message: Message) -> str:
@@ -35,3 +37,28 @@ def add_to_form(form: forms.BaseForm, error: DomainError, field_aliases: dict[st
         form.add_error(form_field("name"), translate(error.message))
     else:
         form.add_error(None, translate(error.message))
+
+
+def add_problems(
+    form: forms.BaseForm, problems: Iterable[FieldProblem], field_aliases: dict[str, str] | None = None
+) -> None:
+    """Put the problems a service or rule finds in the fields that parsed on a form that did not parse all of its
+    fields, so the user sees every problem at once instead of one group after the other (issue 9, item 12). A
+    field that already shows an error is left alone: its value did not parse, so no rule has judged it yet."""
+    aliases = field_aliases or {}
+    for problem in problems:
+        name = aliases.get(str(problem.loc[-1]), str(problem.loc[-1])) if problem.loc else None
+        field = name if name in form.fields else None
+        if field is not None and form.has_error(field):
+            continue
+        form.add_error(field, translate(problem.message))
+
+
+def parsed(
+    form: forms.BaseForm, fields: dict[str, object], field_aliases: dict[str, str] | None = None
+) -> dict[str, object]:
+    """Of ``fields`` (named as the services name them), those whose form field parsed: what can be checked on a
+    form that has errors."""
+    aliases = field_aliases or {}
+    cleaned = getattr(form, "cleaned_data", {})
+    return {name: value for name, value in fields.items() if aliases.get(name, name) in cleaned}

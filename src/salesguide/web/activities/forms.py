@@ -1,7 +1,8 @@
 """The activity form (on a sale's Activities tab, in "My activities", and for the follow-up proposed when a sale
 is stalled) and the filter of "My activities". The form for planning an activity without a sale, with its
 company and contact pickers, is in ``planning``. Forms only parse; the services check the rules and their
-messages land next to the field through ``add_to_form``."""
+messages land next to the field through ``add_to_form``. When a field does not parse, the form also shows what
+the rules say about the fields that did (``add_problems``), so every problem shows at once."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salesguide.domain.activities import activity_field_problems
 from salesguide.models import Activity, ActivityType, User
 from salesguide.queries.activity_list import Period
+from salesguide.web.domain_errors import add_problems
 
 # The services name fields after the model; the form calls the foreign keys without ``_id`` and splits start.
 ACTIVITY_FIELD_ALIASES = {
@@ -104,6 +107,24 @@ class ActivityForm(forms.Form):
             return None
         at = self.cleaned_data.get("start_time") or dt.time(9, 0)
         return timezone.make_aware(dt.datetime.combine(day, at), timezone.get_current_timezone())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            # Some fields did not parse, so no service will see this form: show what the rules say about the
+            # fields that did parse too, so every problem shows at once (issue 9, item 12).
+            add_problems(self, activity_field_problems(self.parsed_fields()), ACTIVITY_FIELD_ALIASES)
+        return data
+
+    def parsed_fields(self) -> dict[str, Any]:
+        """The fields that parsed, as the services name them: what can still be checked when others did not."""
+        data = self.cleaned_data
+        fields: dict[str, Any] = {name: data[name] or "" for name in ("title", "text") if name in data}
+        if "start_date" in data and "start_time" in data:
+            fields["start"] = self.start()
+        if data.get("duration_minutes") is not None:
+            fields["duration_minutes"] = data["duration_minutes"]
+        return fields
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -15,11 +15,17 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from salesguide.domain import catalog as rules
+from salesguide.domain.errors import FieldProblem
 from salesguide.models import ActivityType, Category, Competitor, Reason, ReasonKind, Stage, User
 from salesguide.services import catalog as services
 from salesguide.web.catalog.forms import ActivityTypeForm, NamedItemForm, ReasonForm, StageForm
 
 Data = dict[str, Any]
+
+
+def _name_problems(data: Data) -> list[FieldProblem]:
+    return rules.name_problems(data["name"]) if "name" in data else []
 
 
 @dataclass(frozen=True)
@@ -40,20 +46,18 @@ class ListArea:
     initial: Callable[[Any], Data]
     group_by: str | None = None
     group_choices: Sequence[tuple[str, Any]] = ()
-    # A list with its own delete/restore/move service (stages: deleting one will move open sales on) names
-    # it here; the others share the generic list services.
-    delete_service: Callable[[User, int], Any] | None = None
-    restore_service: Callable[[User, int], Any] | None = None
+    # What the services refuse about the fields of a form that did not parse all of them (issue 9, item 12).
+    problems: Callable[[Data], list[FieldProblem]] = _name_problems
+    # A list with its own move service names it here; the others share the generic list services.
     move_service: Callable[[User, int, int], None] | None = None
+    # Stages are deleted and restored on pages of their own (``stage_views``), which first show what happens to
+    # the sale types that use them; the list's "Restore" then opens that page instead of restoring at once.
+    restore_asks: bool = False
 
     def delete(self, actor: User, pk: int) -> Any:
-        if self.delete_service:
-            return self.delete_service(actor, pk)
         return services.delete_list_item(actor, self.model, pk)
 
     def restore(self, actor: User, pk: int) -> Any:
-        if self.restore_service:
-            return self.restore_service(actor, pk)
         return services.restore_list_item(actor, self.model, pk)
 
     def move(self, actor: User, pk: int, offset: int) -> None:
@@ -94,14 +98,14 @@ STAGES = ListArea(
     cells_template="catalog/cells/stage.html",
     create=lambda actor, data: services.create_stage(actor, **data),
     update=lambda actor, pk, data: services.update_stage(actor, pk, **data),
+    problems=services.stage_problems,
     initial=lambda item: {
         "name": item.name,
         "probability": item.probability,
         "description": item.description,
     },
-    delete_service=services.delete_stage,
-    restore_service=services.restore_stage,
     move_service=services.move_stage,
+    restore_asks=True,
 )
 
 ACTIVITY_TYPES = ListArea(
@@ -118,6 +122,7 @@ ACTIVITY_TYPES = ListArea(
     cells_template="catalog/cells/activity_type.html",
     create=lambda actor, data: services.create_activity_type(actor, **data),
     update=lambda actor, pk, data: services.update_activity_type(actor, pk, **data),
+    problems=services.activity_type_problems,
     initial=lambda item: {
         "name": item.name,
         "kind": item.kind,

@@ -4,6 +4,8 @@ the services, whose messages land next to the field through ``add_to_form``. Bro
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,29 @@ class StageForm(forms.Form):
         help_text=_("Shown to salespeople as what this stage is about."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class StageRestoreForm(forms.Form):
+    """Which of the sale types a deleted stage was in it goes back into. A browser sends only the ticked boxes,
+    so the page marks its post with ``chosen``; a post without it (a plain "Restore" button) names no choice,
+    which the service reads as "all of them", as the API does without ``sale_type_ids``."""
+
+    chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    sale_types = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose among the sale types the stage was in.")},
+    )
+
+    def __init__(self, *args: Any, sale_type_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sale_types"].choices = [(pk, str(pk)) for pk in sale_type_ids]  # type: ignore[attr-defined]
+
+    def chosen_sale_type_ids(self) -> list[int] | None:
+        if not self.cleaned_data.get("chosen"):
+            return None
+        return list(self.cleaned_data.get("sale_types") or [])
 
 
 class ActivityTypeForm(forms.Form):

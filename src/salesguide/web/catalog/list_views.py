@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from salesguide.domain.errors import DomainError
 from salesguide.web.accounts.access import admin_required
 from salesguide.web.catalog.areas import ListArea
-from salesguide.web.domain_errors import add_to_form, translate
+from salesguide.web.domain_errors import add_problems, add_to_form, translate
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,8 @@ def item_add(request: HttpRequest, area: ListArea) -> HttpResponse:
         else:
             messages.success(request, _("“%(name)s” is added.") % {"name": item.name})
             return redirect(area.url_name("list"))
+    else:
+        add_problems(form, area.problems(form.cleaned_data))
     return _form_page(request, area, form)
 
 
@@ -142,6 +144,8 @@ def item_edit(request: HttpRequest, area: ListArea, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
             return redirect(area.url_name("list"))
+    else:
+        add_problems(form, area.problems(form.cleaned_data))
     return _form_page(request, area, form, item)
 
 

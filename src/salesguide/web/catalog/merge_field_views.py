@@ -10,12 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext
 
-from salesguide.documents.fields import MERGE_FIELDS, example_context, example_value
+from salesguide.documents.fields import MERGE_FIELDS, example_context, example_text, example_value
 from salesguide.models import User
 from salesguide.web.accounts.access import admin_required
 
 # A list is written as a loop, not as one value; in a Word table "{%tr" repeats the row.
-LOOPS = {"sale.lines": "{%tr for line in sale.lines %} … {{ line.description }} … {%tr endfor %}"}
+LOOPS = {
+    "sale.lines": "{%tr for line in sale.lines %} … {{ line.description }} … {%tr endfor %}",
+    # In Word "{%p" repeats the paragraph: one paragraph per line of the address.
+    "company.address_lines": "{%p for line in company.address_lines %} {{ line }} {%p endfor %}",
+    "our_company.address_lines": "{%p for line in our_company.address_lines %} {{ line }} {%p endfor %}",
+}
 
 
 @dataclass(frozen=True)
@@ -31,10 +36,12 @@ def _example_lines(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
     return [
-        f"{line.get('number')}. {line.get('description')} — {line.get('quantity')} × {line.get('unit_price')} "
+        line  # a line of an address
+        if isinstance(line, str)
+        else f"{line.get('number')}. {line.get('description')} — {line.get('quantity')} × {line.get('unit_price')} "
         f"= {line.get('total')}"
         for line in value
-        if isinstance(line, dict)
+        if isinstance(line, dict | str)
     ]
 
 
@@ -48,7 +55,7 @@ def merge_field_rows(language: str) -> list[MergeFieldRow]:
             MergeFieldRow(
                 written=LOOPS.get(field.name, f"{{{{ {field.name} }}}}"),
                 description=gettext(field.description),
-                example="" if lines or value is None else str(value),
+                example="" if lines else example_text(value, gettext),
                 example_lines=lines,
             )
         )

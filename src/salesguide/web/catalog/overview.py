@@ -12,6 +12,7 @@ from salesguide.models import (
     Category,
     Competitor,
     DocumentTemplate,
+    OurCompany,
     Reason,
     SaleType,
     Stage,
@@ -92,6 +93,17 @@ def index(request: HttpRequest) -> HttpResponse:
                     "title": _("Users"),
                     "text": _("Who can log in, their role and their language."),
                     "count": users["active"],
+                },
+            ],
+        },
+        {
+            "title": _("Our company"),
+            "areas": [
+                {
+                    "url_name": "catalog:company",
+                    "title": _("Our company"),
+                    "text": _("Name, address, numbers and logo that letters, quotations and contracts show."),
+                    "count": _("set") if OurCompany.objects.exclude(name="").exists() else _("not set"),
                 },
             ],
         },

@@ -1,6 +1,8 @@
 """Forms for companies and contacts. They only parse input: required fields, lengths and e-mail and web
 addresses are checked by the services, whose messages land next to the field through ``add_to_form``. Browser
-hints (``required``, ``maxlength``, input types) are attributes only, so each rule has one source of truth."""
+hints (``required``, ``maxlength``, input types) are attributes only, so each rule has one source of truth.
+When a field does not parse, the form also shows what the rules say about the others, so every problem shows at
+once."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from django import forms
 from django.forms.widgets import Input
 from django.utils.translation import gettext_lazy as _
 
-from salesguide.domain.customers import COMPANY_RULES, CONTACT_RULES, TextRule
+from salesguide.domain.customers import COMPANY_RULES, CONTACT_RULES, TextRule, company_problems, contact_problems
+from salesguide.web.domain_errors import add_problems
 
 # The services name the company of a contact ``company_id``; the form calls that field ``company``.
 CONTACT_FIELD_ALIASES = {"company_id": "company"}
@@ -41,6 +44,14 @@ class CompanyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMPANY_RULES["notes"].max_length}),
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            # A field that did not parse keeps the service from seeing the form: show what the rules say about
+            # the others too, so every problem shows at once (issue 9, item 12).
+            add_problems(self, company_problems(data))
+        return data
+
 
 class ContactForm(forms.Form):
     first_name = _text(_("First name"), CONTACT_RULES["first_name"], autocomplete="off")
@@ -51,6 +62,15 @@ class ContactForm(forms.Form):
     title = _text(_("Job title"), CONTACT_RULES["title"], autocomplete="off")
     email = _text(_("E-mail address"), CONTACT_RULES["email"], forms.EmailInput, autocomplete="off")
     phone = _text(_("Phone"), CONTACT_RULES["phone"], forms.TextInput, type="tel", autocomplete="off")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            # As on the company form: the rules' say about the fields that parsed shows with the parse errors.
+            add_problems(
+                self, contact_problems({k: v for k, v in data.items() if k != "company"}), CONTACT_FIELD_ALIASES
+            )
+        return data
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -157,10 +157,9 @@ def stall(request: HttpRequest, sale_id: int) -> HttpResponse:
 
 
 def _proposed_followup(user: User, sale: Sale) -> dict[str, Any]:
-    """The follow-up a stalled sale proposes: a call on the re-open date at 09:00 in the user's time zone."""
-    proposal = (
-        activity_service.propose_reopen_followup(user, sale.title, sale.reopen_date) if sale.reopen_date else None
-    )
+    """The follow-up a stalled sale proposes: a call on the re-open date at 09:00 in the user's time zone, its
+    text saying why the sale waits and where it stood."""
+    proposal = activity_service.propose_reopen_followup_for(user, sale.pk)
     if proposal is None:
         return {
             "title": _("Re-open: %(title)s") % {"title": sale.title},
@@ -175,6 +174,7 @@ def _proposed_followup(user: User, sale: Sale) -> dict[str, Any]:
         "start_time": start.time(),
         "duration_minutes": proposal.duration_minutes,
         "owner": user.pk,
+        "text": proposal.text,
     }
 
 

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesguide.domain.errors import DomainError, StaleVersion
-from salesguide.models import Sale
+from salesguide.domain.errors import DomainError, FieldProblem, StaleVersion
+from salesguide.models import Sale, User
 from salesguide.services import sales as service
 from salesguide.services.permissions import allowed_actions
-from salesguide.web.domain_errors import add_to_form, translate
+from salesguide.web.domain_errors import add_problems, add_to_form, parsed, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, safe_next, sale_page
 from salesguide.web.sales.forms import (
     ID_MAX,
@@ -59,18 +59,49 @@ def sale_create(request: HttpRequest) -> HttpResponse:
                 _("Sale “%(title)s” is created in stage “%(stage)s”.")
                 % {"title": sale.title, "stage": sale.stage.name if sale.stage else "—"},
             )
+            _warn(request, service.sale_warnings(user, sale))
             return go_to(request, card_url(sale.pk))
+    else:
+        _check_the_rest(form, form.service_fields())
     return _form_page(request, form, invalid=True)
+
+
+def _check_the_rest(form: SaleForm, fields: dict[str, Any], sale: Sale | None = None) -> None:
+    """A form with fields that did not parse also shows what the services refuse in the ones that did."""
+    problems = service.sale_problems(parsed(form, fields, SALE_FIELD_ALIASES), sale=sale)
+    add_problems(form, problems, SALE_FIELD_ALIASES)
+
+
+def _warn(request: HttpRequest, warnings: list[FieldProblem]) -> None:
+    for warning in warnings:
+        messages.warning(request, translate(warning.message))
+
+
+def _date_warnings(user: User, form: SaleForm, sale: Sale | None) -> list[str]:
+    """The warnings next to the expected date: about the date typed (when it parsed) or the one stored."""
+    if not form.is_bound:
+        return [translate(w.message) for w in service.sale_warnings(user, sale)] if sale is not None else []
+    cleaned = getattr(form, "cleaned_data", {})
+    if "expected_date" not in cleaned:
+        return []
+    return [translate(w.message) for w in service.sale_warnings(user, sale, expected_date=cleaned["expected_date"])]
 
 
 def _form_page(
     request: HttpRequest, form: SaleForm, sale: Sale | None = None, *, invalid: bool = False, conflict: bool = False
 ) -> HttpResponse:
-    actions = allowed_actions(actor(request), sale) if sale is not None else None
+    user = actor(request)
+    actions = allowed_actions(user, sale) if sale is not None else None
     return render(
         request,
         "sales/form.html",
-        {"form": form, "sale": sale, "actions": actions, "conflict": conflict},
+        {
+            "form": form,
+            "sale": sale,
+            "actions": actions,
+            "conflict": conflict,
+            "date_warnings": _date_warnings(user, form, sale),
+        },
         status=INVALID if invalid else 200,
     )
 
@@ -108,9 +139,11 @@ def sale_edit(request: HttpRequest, sale_id: int) -> HttpResponse:
             return go_to(request, reverse("sales:edit", args=[sale.pk]))
         if changes:
             messages.success(request, _("Sale “%(title)s” is saved.") % {"title": saved.title})
+            _warn(request, service.sale_warnings(user, saved))
         else:
             messages.info(request, _("Nothing was changed."))
         return go_to(request, card_url(sale.pk))
+    _check_the_rest(form, form.changed_service_fields(), sale)
     return _form_page(request, form, sale, invalid=True)
 
 

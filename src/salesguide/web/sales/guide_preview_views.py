@@ -15,7 +15,7 @@ from salesguide.services import activities, documents
 from salesguide.services.documents import DocumentPreview
 from salesguide.web.domain_errors import translate
 from salesguide.web.sales.access import is_htmx
-from salesguide.web.sales.guide_views import PAGE, PREVIEW, _actor, _looking, card_url, guide_action
+from salesguide.web.sales.guide_views import PAGE, PREVIEW, actor_of, card_url, guide_action, looking_of
 
 
 def _preview(request: HttpRequest, sale: Sale, heading: str, **preview: Any) -> HttpResponse:
@@ -24,7 +24,7 @@ def _preview(request: HttpRequest, sale: Sale, heading: str, **preview: Any) -> 
     context = {
         "sale": sale,
         "preview": {"heading": heading, **preview},
-        "back_url": card_url(sale.pk, **_looking(request).params),
+        "back_url": card_url(sale.pk, **looking_of(request).params),
     }
     if is_htmx(request):
         return render(request, PREVIEW, context)
@@ -42,7 +42,7 @@ def _full_sale(sale_id: int) -> Sale:
 def followup_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
     """SPEC 3.4: the follow-up as it would be created for this sale, creating nothing."""
     sale = _full_sale(sale_id)
-    draft = activities.draft_followup(_actor(request), sale, suggestion_id)
+    draft = activities.draft_followup(actor_of(request), sale, suggestion_id)
     activity_type = ActivityType.objects.filter(pk=draft.activity_type_id).first()
     return _preview(
         request,
@@ -54,7 +54,7 @@ def followup_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> 
         title=draft.title,
         start=draft.start,
         duration_minutes=draft.duration_minutes,
-        owner=_actor(request),
+        owner=actor_of(request),
         text=draft.text,
     )
 
@@ -68,7 +68,7 @@ def _rendered(preview: DocumentPreview) -> dict[str, Any]:
 def document_preview(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
     """SPEC 3.4: the document as it would be created for this sale (merge fields filled), creating nothing."""
     sale = _full_sale(sale_id)
-    draft, rendered = documents.render_suggestion_preview(_actor(request), sale_id, suggestion_id)
+    draft, rendered = documents.render_suggestion_preview(actor_of(request), sale_id, suggestion_id)
     return _preview(
         request,
         sale,
@@ -109,7 +109,7 @@ def created_document_preview(request: HttpRequest, sale_id: int, document_id: in
     sale = _full_sale(sale_id)
     if not Document.objects.filter(pk=document_id, sale_id=sale_id).exists():
         raise Http404(gettext("This document does not exist on this sale."))
-    document, rendered = documents.render_document_preview(_actor(request), document_id)
+    document, rendered = documents.render_document_preview(actor_of(request), document_id)
     return _preview(
         request,
         sale,

@@ -4,8 +4,11 @@ from them, previews, completing, and the two questions that completing may raise
 The card includes ``sales/guide/_tab.html`` with ``guide_tab_context``; every action here answers an htmx
 request with the tab alone (``#guide-tab``, plus the messages out of band) and a plain request with a redirect
 back to the card on its Guide tab, so the tab works without JavaScript too. What the user is looking at (one
-stage or all of them) travels in the query string of every action, and so do the open questions after
-completing a follow-up (``suggest``, ``advance``): a reload asks them again as long as they still apply.
+stage or all of them, and a "not now" said to moving on in the current stage) travels in the query string of
+every action. Moving on (or, in the last stage, closing as sold) is asked whenever the current stage is all
+done, as the service decides from the sale; the question about the next follow-up after completing one travels
+as ``suggest`` and is asked again as long as it still applies. The answers to the questions are in
+``guide_question_views``.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ PREVIEW = "sales/guide/_preview.html"
 INVALID = 422  # a full page showing a refused form
 
 
-def _actor(request: HttpRequest) -> User:
+def actor_of(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
@@ -66,31 +69,43 @@ def _when(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Looking:
-    """One stage (the current one unless another was picked) or every stage."""
+    """One stage (the current one unless another was picked) or every stage; and the stage the user answered
+    "not now" to moving on in, so the question stays away while they work on in the tab."""
 
     stage_id: int | None = None
     show_all: bool = False
+    later: int | None = None
+
+    @property
+    def kept(self) -> dict[str, Any]:
+        """What every link of the tab keeps, whichever stage it shows. (Not "not_now": "&not" in an address
+        written into HTML unescaped would read as "¬".)"""
+        return {"later": self.later} if self.later else {}
 
     @property
     def params(self) -> dict[str, Any]:
         if self.show_all:
-            return {"all": 1}
-        return {"stage": self.stage_id} if self.stage_id else {}
+            return {"all": 1, **self.kept}
+        return {**({"stage": self.stage_id} if self.stage_id else {}), **self.kept}
 
     @property
     def query(self) -> str:
         return urlencode(self.params)
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _looking(request: HttpRequest) -> Looking:
-    return Looking(stage_id=_int(request.GET.get("stage")), show_all=request.GET.get("all") == "1")
+def looking_of(request: HttpRequest) -> Looking:
+    return Looking(
+        stage_id=as_int(request.GET.get("stage")),
+        show_all=request.GET.get("all") == "1",
+        later=as_int(request.GET.get("later")),
+    )
 
 
 def card_url(sale_id: int, **params: Any) -> str:
@@ -130,19 +145,32 @@ class OpenForm:
 
 @dataclass(frozen=True)
 class NextFollowupQuestion:
+    """ "Create the next suggested follow-up?": Create opens its form (``form_url``), prefilled from the draft;
+    Cancel and "always create" are answered at ``answer_url``. ``back_*_url``: the question again, from its form."""
+
     draft: FollowupDraft
     name: str
     answer_url: str
+    form_url: str
+    back_card_url: str
+    back_tab_url: str
 
 
-def _next_followup_question(
-    sale: Sale, draft: FollowupDraft | None, looking: Looking, advance: int | None
-) -> NextFollowupQuestion | None:
+def _next_followup_question(sale: Sale, draft: FollowupDraft | None, looking: Looking) -> NextFollowupQuestion | None:
     if draft is None:
         return None
-    url = reverse(f"{NAMESPACE}:next_followup", kwargs={"sale_id": sale.pk, "suggestion_id": draft.suggestion_id})
-    query = urlencode({**looking.params, **({"advance": advance} if advance else {})})
-    return NextFollowupQuestion(draft, draft.title, f"{url}?{query}" if query else url)
+    ids = {"sale_id": sale.pk, "suggestion_id": draft.suggestion_id}
+    query = urlencode({**looking.params, "suggest": draft.suggestion_id})
+    answer = reverse(f"{NAMESPACE}:next_followup", kwargs=ids)
+    form = reverse(f"{NAMESPACE}:next_followup_form", kwargs=ids)
+    return NextFollowupQuestion(
+        draft,
+        draft.title,
+        f"{answer}?{query}",
+        f"{form}?{query}",
+        card_url(sale.pk, **looking.params, suggest=draft.suggestion_id),
+        tab_url(sale.pk, **looking.params, suggest=draft.suggestion_id),
+    )
 
 
 def guide_tab_context(
@@ -156,10 +184,11 @@ def guide_tab_context(
 ) -> dict[str, Any]:
     """What ``sales/guide/_tab.html`` needs. Five queries for the guide, whatever its size (queries.sale_guide),
     none when the service that just wrote gives the guide and the questions it decided (``guide``, ``offers``).
-    Otherwise the questions named in the query string are asked again as long as the service says they hold."""
-    actor = _actor(request)
+    Otherwise the service says which questions hold now (``activities.open_offers``): moving on or closing when
+    the stage is all done, and the next follow-up named in the query string."""
+    actor = actor_of(request)
     guide = guide if guide is not None else sale_guide(sale)
-    looking = _looking(request)
+    looking = looking_of(request)
     order = [s.stage_id for s in guide.stages]
     if looking.stage_id in order:
         selected_id: int | None = looking.stage_id
@@ -168,21 +197,24 @@ def guide_tab_context(
     if offers is None:
         asked = request.GET if questions is None else questions
         offers = activities.open_offers(
-            actor, sale, guide, suggestion_id=_int(asked.get("suggest")), advance_to=_int(asked.get("advance"))
+            actor, sale, guide, suggestion_id=as_int(asked.get("suggest")), not_now_in_stage_id=looking.later
         )
     advance_to = guide.stage(offers.advance_to_stage_id) if offers.advance_to_stage_id is not None else None
-    next_followup = _next_followup_question(sale, offers.next_followup, looking, offers.advance_to_stage_id)
+    next_followup = _next_followup_question(sale, offers.next_followup, looking)
+    pending = {"suggest": next_followup.draft.suggestion_id} if next_followup else {}
+    # "Not now": the tab again without the question about moving on, as long as the sale stays in this stage.
+    not_now = {**looking.params, "later": sale.stage_id, **pending}
     steps = [
         Step(
             stage=stage,
             selected=not looking.show_all and stage.stage_id == selected_id,
-            card_url=card_url(sale.pk, stage=stage.stage_id),
-            tab_url=tab_url(sale.pk, stage=stage.stage_id),
+            card_url=card_url(sale.pk, stage=stage.stage_id, **looking.kept),
+            tab_url=tab_url(sale.pk, stage=stage.stage_id, **looking.kept),
         )
         for stage in guide.stages
     ]
     shown = guide.stages if looking.show_all else [s for s in guide.stages if s.stage_id == selected_id]
-    one = Looking(stage_id=selected_id)
+    one = Looking(stage_id=selected_id, later=looking.later)
     actions = permissions.allowed_actions(actor, sale)
     return {
         "sale": sale,
@@ -209,24 +241,23 @@ def guide_tab_context(
         "view_query": looking.query,
         "here_card_url": card_url(sale.pk, **looking.params),
         "here_tab_url": tab_url(sale.pk, **looking.params),
-        "all_card_url": card_url(sale.pk, all=1),
-        "all_tab_url": tab_url(sale.pk, all=1),
+        "all_card_url": card_url(sale.pk, all=1, **looking.kept),
+        "all_tab_url": tab_url(sale.pk, all=1, **looking.kept),
         "one_card_url": card_url(sale.pk, **one.params),
         "one_tab_url": tab_url(sale.pk, **one.params),
         "open_form": open_form,
         "inline": True,
         "next_followup": next_followup,
         "advance_to": advance_to,
-        "not_now_card_url": card_url(
-            sale.pk, **looking.params, suggest=next_followup.draft.suggestion_id if next_followup else None
-        ),
-        "not_now_tab_url": tab_url(
-            sale.pk, **looking.params, suggest=next_followup.draft.suggestion_id if next_followup else None
-        ),
+        "close_offer": offers.close_as_sold,
+        # Moving on keeps the pending question about the next follow-up: the card it lands on asks it again.
+        "move_query": urlencode({**looking.params, **pending}),
+        "not_now_card_url": card_url(sale.pk, **not_now),
+        "not_now_tab_url": tab_url(sale.pk, **not_now),
     }
 
 
-def _load_sale(sale_id: int) -> Sale:
+def load_sale(sale_id: int) -> Sale:
     sale = Sale.objects.select_related("sale_type").filter(pk=sale_id).first()
     if sale is None:
         raise Http404(gettext("This sale does not exist."))
@@ -239,18 +270,31 @@ def _render_tab(request: HttpRequest, sale: Sale, **extra: Any) -> HttpResponse:
     return HttpResponse(html)
 
 
-def _after_write(request: HttpRequest, sale_id: int, **questions: Any) -> HttpResponse:
+def after_write(request: HttpRequest, sale_id: int, **questions: Any) -> HttpResponse:
     """htmx gets the tab again (and an event the card may listen to); a plain post goes back to the card."""
     if is_htmx(request):
-        response = _render_tab(request, _load_sale(sale_id), questions=questions)
+        response = _render_tab(request, load_sale(sale_id), questions=questions)
         return trigger_client_event(response, "sale-changed", {"sale_id": sale_id})
-    return redirect(card_url(sale_id, **_looking(request).params, **questions))
+    return redirect(card_url(sale_id, **looking_of(request).params, **questions))
+
+
+def after_offers(request: HttpRequest, sale: Sale, guide: SaleGuide, offers: activities.Offers) -> HttpResponse:
+    """After a write whose service decided the guide's questions (completing a follow-up, creating a document):
+    htmx gets the tab with them, as the service read it; a plain post goes back to the card, which asks them
+    again. A "not now" said earlier is forgotten: the stage was just finished again."""
+    if is_htmx(request):
+        response = _render_tab(request, sale, guide=guide, offers=offers)
+        return trigger_client_event(response, "sale-changed", {"sale_id": sale.pk})
+    looking = replace(looking_of(request), later=None)
+    suggest = offers.next_followup.suggestion_id if offers.next_followup else None
+    return redirect(card_url(sale.pk, **looking.params, suggest=suggest))
 
 
 def _to_card(request: HttpRequest, sale_id: int) -> HttpResponse:
     """After a change that shows on the whole card (its header's stage and probability, its version): the card
-    again, loaded whole, on the sale's (new) current stage unless every stage was shown."""
-    url = card_url(sale_id, all=1 if _looking(request).show_all else None)
+    again, loaded whole, on the sale's (new) current stage unless every stage was shown. A pending question
+    about the next follow-up (``suggest``) goes along, so it is asked there again."""
+    url = card_url(sale_id, all=1 if looking_of(request).show_all else None, suggest=as_int(request.GET.get("suggest")))
     if is_htmx(request):
         return HttpResponseClientRedirect(url)
     return redirect(url)
@@ -270,7 +314,7 @@ def guide_action(view: View) -> View:
         except NotAllowed as error:
             if is_htmx(request):
                 messages.error(request, translate(error.message))
-                return _render_tab(request, _load_sale(sale_id))
+                return _render_tab(request, load_sale(sale_id))
             raise PermissionDenied(translate(error.message)) from None
         except NotFound as error:
             raise Http404(translate(error.message)) from None
@@ -279,7 +323,7 @@ def guide_action(view: View) -> View:
             return _to_card(request, sale_id)
         except DomainError as error:
             messages.error(request, translate(error.message))
-            return _after_write(request, sale_id)
+            return after_write(request, sale_id)
 
     return login_required(wrapper)
 
@@ -288,11 +332,9 @@ def guide_action(view: View) -> View:
 def tab(request: HttpRequest, sale_id: int) -> HttpResponse:
     """The tab alone (stage picked, all stages); a plain request goes to the card showing the same."""
     if not is_htmx(request):
-        looking = _looking(request)
-        return redirect(
-            card_url(sale_id, **looking.params, suggest=request.GET.get("suggest"), advance=request.GET.get("advance"))
-        )
-    return _render_tab(request, _load_sale(sale_id))
+        looking = looking_of(request)
+        return redirect(card_url(sale_id, **looking.params, suggest=request.GET.get("suggest")))
+    return _render_tab(request, load_sale(sale_id))
 
 
 # --- forms shown inline (htmx) or as a page of their own ------------------------------------------------------
@@ -300,28 +342,30 @@ def tab(request: HttpRequest, sale_id: int) -> HttpResponse:
 
 def _action(name: str, sale_id: int, request: HttpRequest, **kwargs: Any) -> str:
     url = reverse(f"{NAMESPACE}:{name}", kwargs={"sale_id": sale_id, **kwargs})
-    query = _looking(request).query
+    query = looking_of(request).query
     return f"{url}?{query}" if query else url
 
 
 def _form_answer(request: HttpRequest, sale: Sale, open_form: OpenForm, title: str, invalid: bool) -> HttpResponse:
     if is_htmx(request):
         return _render_tab(request, sale, open_form=open_form)
-    back = card_url(sale.pk, **_looking(request).params)
+    back = card_url(sale.pk, **looking_of(request).params)
     context = {"sale": sale, "open_form": open_form, "page_title": title, "back_url": back}
     return render(request, PAGE, context, status=INVALID if invalid else 200)
 
 
-def _form_view(
+def form_view(
     request: HttpRequest,
     sale: Sale,
     blank: OpenForm,
     title: str,
     make_form: Callable[[Any], forms.Form],
     save: Callable[[Any], str],
+    done: Callable[[], HttpResponse] | None = None,
 ) -> HttpResponse:
     """Show the form (GET), or save it through ``save``, which returns the confirmation; a refusal of the
-    service goes next to its field. ``blank`` says where the form shows; its ``form`` is filled in here."""
+    service goes next to its field. ``blank`` says where the form shows; its ``form`` is filled in here.
+    ``done``: the answer after saving (else the tab again)."""
     if request.method != "POST":
         return _form_answer(request, sale, replace(blank, form=make_form(None)), title, invalid=False)
     form = make_form(request.POST)
@@ -334,11 +378,11 @@ def _form_view(
             add_to_form(form, error, FIELD_ALIASES)
         else:
             messages.success(request, confirmation)
-            return _after_write(request, sale.pk)
+            return done() if done is not None else after_write(request, sale.pk)
     return _form_answer(request, sale, replace(blank, form=form), title, invalid=True)
 
 
-def _created_message(activity: Activity) -> str:
+def created_message(activity: Activity) -> str:
     return gettext("Follow-up “%(title)s” created for %(start)s.") % {
         "title": activity.title,
         "start": _when(activity.start),
@@ -348,16 +392,16 @@ def _created_message(activity: Activity) -> str:
 @guide_action
 def followup_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
     """SPEC 3.3: a form pre-filled from the suggestion and the sale; saving creates the follow-up."""
-    sale = _load_sale(sale_id)
-    actor = _actor(request)
-    permissions.require_change_sale(actor, sale)  # a form that could only end in a refusal is refused at once
+    sale = load_sale(sale_id)
+    actor = actor_of(request)
+    activities.require_plan_from_guide(actor, sale)  # a form that could only end in a refusal is refused at once
     draft = activities.draft_followup(actor, sale, suggestion_id)
 
     def save(form: FollowupForm) -> str:
         activity = activities.create_followup_from_suggestion(actor, sale_id, suggestion_id, **form.service_fields())
-        return _created_message(activity)
+        return created_message(activity)
 
-    return _form_view(
+    return form_view(
         request,
         sale,
         OpenForm(
@@ -378,13 +422,17 @@ def followup_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
 @guide_action
 def document_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
     """SPEC 3.3: template, subject and our reference with the merge fields filled in; saving creates it."""
-    sale = _load_sale(sale_id)
-    actor = _actor(request)
-    permissions.require_change_sale(actor, sale)
+    sale = load_sale(sale_id)
+    actor = actor_of(request)
+    documents.require_document_from_guide(actor, sale)
     draft = documents.preview_document_from_suggestion(actor, sale_id, suggestion_id)
+    created: list[documents.DocumentCreation] = []
 
     def save(form: DocumentForm) -> str:
-        document = documents.create_document_from_suggestion(actor, sale_id, suggestion_id, **form.service_fields())
+        # The document may be the stage's last open item: the service says what the guide asks then.
+        creation = documents.create_document_on_guide(actor, sale_id, suggestion_id, **form.service_fields())
+        created.append(creation)
+        document = creation.document
         # A safe string stays safe in the message storage, so the confirmation can offer the file at once.
         return format_html(
             '{} <a class="message__link" href="{}" download>{}</a>',
@@ -393,7 +441,10 @@ def document_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
             gettext("Download"),
         )
 
-    return _form_view(
+    def done() -> HttpResponse:
+        return after_offers(request, created[0].sale, created[0].guide, created[0].offers)
+
+    return form_view(
         request,
         sale,
         OpenForm(
@@ -408,6 +459,7 @@ def document_create(request: HttpRequest, sale_id: int, suggestion_id: int) -> H
             data, initial=None if data else {"subject": draft.subject, "our_reference": draft.our_reference}
         ),
         save,
+        done,
     )
 
 
@@ -420,14 +472,14 @@ def _activity(sale_id: int, activity_id: int) -> Activity:
 
 @guide_action
 def activity_edit(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
-    sale = _load_sale(sale_id)
+    sale = load_sale(sale_id)
     activity = _activity(sale_id, activity_id)
 
     def save(form: FollowupForm) -> str:
-        saved = activities.update_activity(_actor(request), activity_id, **form.service_fields())
+        saved = activities.update_activity(actor_of(request), activity_id, **form.service_fields())
         return gettext("Follow-up “%(title)s” saved.") % {"title": saved.title}
 
-    return _form_view(
+    return form_view(
         request,
         sale,
         OpenForm("activity", activity_id, None, _action("activity_edit", sale_id, request, activity_id=activity_id)),
@@ -449,9 +501,9 @@ def activity_edit(request: HttpRequest, sale_id: int, activity_id: int) -> HttpR
 @guide_action
 def activity_delete(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
     activity = _activity(sale_id, activity_id)
-    activities.delete_activity(_actor(request), activity.pk)
+    activities.delete_activity(actor_of(request), activity.pk)
     messages.success(request, gettext("Follow-up “%(title)s” deleted.") % {"title": activity.title})
-    return _after_write(request, sale_id)
+    return after_write(request, sale_id)
 
 
 @require_POST
@@ -460,14 +512,14 @@ def document_delete(request: HttpRequest, sale_id: int, document_id: int) -> Htt
     document = Document.objects.filter(pk=document_id, sale_id=sale_id).first()
     if document is None:
         raise Http404(gettext("This document does not exist on this sale."))
-    documents.delete_document(_actor(request), document.pk)
+    documents.delete_document(actor_of(request), document.pk)
     messages.success(request, gettext("Document “%(subject)s” deleted.") % {"subject": document.subject})
-    return _after_write(request, sale_id)
+    return after_write(request, sale_id)
 
 
 def _complete(request: HttpRequest, sale_id: int, activity_id: int) -> HttpResponse:
     """SPEC 3.5 and 3.6: the service completes it and decides what to offer or create next; this shows that."""
-    completion = activities.complete_activity(_actor(request), activity_id, sale_id=sale_id)
+    completion = activities.complete_activity(actor_of(request), activity_id, sale_id=sale_id)
     messages.success(request, gettext("“%(title)s” completed.") % {"title": completion.activity.title})
     if completion.created_activity is not None:
         created = completion.created_activity
@@ -476,21 +528,15 @@ def _complete(request: HttpRequest, sale_id: int, activity_id: int) -> HttpRespo
             gettext("The next suggested follow-up “%(title)s” was created for %(start)s.")
             % {"title": created.title, "start": _when(created.start)},
         )
-    if is_htmx(request) and completion.sale is not None and completion.guide is not None:
-        response = _render_tab(request, completion.sale, guide=completion.guide, offers=completion.offers)
-        return trigger_client_event(response, "sale-changed", {"sale_id": sale_id})
-    return _after_write(
-        request,
-        sale_id,
-        suggest=completion.next_suggestion.suggestion_id if completion.next_suggestion else None,
-        advance=completion.offer_advance_to_stage_id,
-    )
+    if completion.sale is not None and completion.guide is not None:
+        return after_offers(request, completion.sale, completion.guide, completion.offers)
+    return after_write(request, sale_id)
 
 
 def _reopen(request: HttpRequest, sale_id: int, activity: Activity) -> HttpResponse:
-    activities.reopen_activity(_actor(request), activity.pk)
+    activities.reopen_activity(actor_of(request), activity.pk)
     messages.success(request, gettext("“%(title)s” is open again.") % {"title": activity.title})
-    return _after_write(request, sale_id)
+    return after_write(request, sale_id)
 
 
 @require_POST
@@ -502,10 +548,10 @@ def activity_toggle(request: HttpRequest, sale_id: int, activity_id: int) -> Htt
         try:
             return _complete(request, sale_id, activity_id)
         except RuleViolation:
-            return _after_write(request, sale_id)
+            return after_write(request, sale_id)
     activity = _activity(sale_id, activity_id)
     if activity.completed_at is None:
-        return _after_write(request, sale_id)
+        return after_write(request, sale_id)
     return _reopen(request, sale_id, activity)
 
 
@@ -514,8 +560,8 @@ def activity_toggle(request: HttpRequest, sale_id: int, activity_id: int) -> Htt
 def move_to_stage(request: HttpRequest, sale_id: int, stage_id: int) -> HttpResponse:
     """Move to this stage (also the answer "Move" to the auto-advance question), checked against the version
     the user saw."""
-    version = _int(request.POST.get("version"))
-    sale = sales.move_sale_to_stage(_actor(request), sale_id, stage_id, version=version)
+    version = as_int(request.POST.get("version"))
+    sale = sales.move_sale_to_stage(actor_of(request), sale_id, stage_id, version=version)
     stage = sale.stage
     messages.success(
         request,
@@ -523,29 +569,3 @@ def move_to_stage(request: HttpRequest, sale_id: int, stage_id: int) -> HttpResp
         % {"stage": stage.name if stage else "", "probability": sale.probability},
     )
     return _to_card(request, sale_id)
-
-
-NEXT_FOLLOWUP_ANSWERS = ("create", "always", "cancel")
-
-
-@require_POST
-@guide_action
-def next_followup(request: HttpRequest, sale_id: int, suggestion_id: int) -> HttpResponse:
-    """The answer to "Create the next suggested follow-up?": Create, Cancel, or always create without asking
-    (stored as the user's preference, changeable on the profile page)."""
-    answer = request.POST.get("answer")
-    advance = _int(request.GET.get("advance"))
-    if answer not in NEXT_FOLLOWUP_ANSWERS or answer == "cancel":
-        return _after_write(request, sale_id, advance=advance)
-    answered = activities.answer_next_followup_offer(_actor(request), sale_id, suggestion_id, always=answer == "always")
-    if answered.created:
-        messages.success(request, _created_message(answered.activity))
-    if answer == "always":
-        messages.info(
-            request,
-            gettext(
-                "From now on the next suggested follow-up is created without asking. You can change this on "
-                "your profile page."
-            ),
-        )
-    return _after_write(request, sale_id, advance=advance)

@@ -1,0 +1,7 @@
+"""English: "6 Dec 2026", "6 Dec 2026 10:00" (day first and a 24-hour clock, as the product's Dutch)."""
+
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = f"{DATE_FORMAT} {TIME_FORMAT}"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
