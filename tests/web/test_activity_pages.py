@@ -335,7 +335,16 @@ def test_completing_a_guide_follow_up_from_my_activities_offers_the_next_suggest
     expected_day = timezone.localtime(intro.start).date() + dt.timedelta(days=3)
     assert "Create the next suggested follow-up “Needs meeting” on" in offer
     assert 'id="completion-offer" hx-swap-oob="true"' in response.content.decode()
-    # Answering "Create" makes it, remembering its suggestion, three days after the intro call
+    # "Create" opens the follow-up form prefilled from the suggestion (issue 9, item 3), nothing made yet
+    form_url = reverse(
+        "sales:sale_guide:next_followup_form", kwargs={"sale_id": sale.pk, "suggestion_id": world["needs"].pk}
+    )
+    assert f'href="{form_url}"' in response.content.decode()
+    form = salesperson_client.get(form_url)
+    assert form.status_code == 200
+    assert 'value="Needs meeting"' in form.content.decode()
+    assert not Activity.objects.filter(suggested_followup=world["needs"]).exists()
+    # Answering "Create" directly still makes it, remembering its suggestion, three days after the intro call
     created = salesperson_client.post(
         reverse("activities:create_next"),
         {
@@ -413,3 +422,23 @@ def test_when_the_last_item_of_the_stage_is_done_moving_on_is_offered(
     )
     assert "The sale is now in stage “Offer” (50%)." in text_of(moved)
     assert Sale.objects.get(pk=sale.pk).stage == world["offer"]
+
+
+def test_when_the_last_item_of_the_last_stage_is_ticked_from_my_activities_closing_as_sold_is_offered(
+    salesperson_client: Client, salesperson_user: Any, admin_user: Any, world: dict[str, Any], sale: Sale
+) -> None:
+    # Given the sale in its last stage, Offer, whose only suggested item is a follow-up planned but open
+    closing = guides.add_suggested_followup(
+        admin_user, world["sale_type"].pk, world["offer"].pk, name="Closing call", activity_type_id=world["call"].pk
+    )
+    sales.move_sale_to_stage(salesperson_user, sale.pk, world["offer"].pk)
+    call = activities.create_followup_from_suggestion(salesperson_user, sale.pk, closing.pk)
+    mine = reverse("activities:mine")
+    # When it is ticked from My activities
+    response = salesperson_client.post(
+        reverse("activities:complete", args=[call.pk]), {"next": mine, "row": "mine"}, **HTMX
+    )
+    # Then closing the sale as sold is offered, with a link to the sold form; the sale is still open
+    assert "All items of the last stage are done. Close the sale as sold?" in text_of(response)
+    assert f'href="{reverse("sales:sold", args=[sale.pk])}"' in response.content.decode()
+    assert Sale.objects.get(pk=sale.pk).status == "open"

@@ -174,15 +174,22 @@ def _cannot_fill_in(fault: render.TemplateFault, template: DocumentTemplate) -> 
     )
 
 
-def _write_file(actor: User, document: Document, sale: Sale) -> None:
+def _fill_in(actor: User, document: Document, sale: Sale) -> render.GeneratedFile:
+    """The document's file, made before anything is written: filling in may take up to the render budget, and
+    on SQLite a transaction holds the write lock from its first write on."""
     context = _context(actor, sale, subject=document.subject, our_reference=document.our_reference)
     facts_contact = PartyFacts(**{k: context["contact"][k] for k in ("name", "email")}) if sale.contact_id else None
     try:
-        generated = generate_file(
+        return generate_file(
             document.template, context, subject=document.subject, to=facts_contact, sender=_party_of_user(sale.owner)
         )
     except render.TemplateFault as fault:
         raise _cannot_fill_in(fault, document.template) from fault
+
+
+def _write_file(actor: User, document: Document, sale: Sale, generated: render.GeneratedFile | None = None) -> None:
+    if generated is None:
+        generated = _fill_in(actor, document, sale)
     old = document.file.name if document.file else ""
     document.file.save(generated.file_name, ContentFile(generated.content), save=False)
     document.file_name = generated.file_name
@@ -339,7 +346,7 @@ def create_document_from_suggestion(
     subject = draft.subject if subject is None else subject
     reference = draft.our_reference if our_reference is None else our_reference
     raise_if_problems(_text_problems(subject, reference))
-    document = Document.objects.create(
+    document = Document(
         template_id=draft.template_id,
         subject=subject.strip(),
         our_reference=(reference or "").strip(),
@@ -349,7 +356,9 @@ def create_document_from_suggestion(
         owner=actor,
         suggested_document_id=draft.suggestion_id,
     )
-    _write_file(actor, document, sale)
+    generated = _fill_in(actor, document, sale)
+    # The first write of this transaction: the row and its file together.
+    _write_file(actor, document, sale, generated)
     return document
 
 

@@ -211,10 +211,17 @@ def delete(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 
 def _offer_context(completion: Completion | None, sale: Sale | None, back: str) -> dict[str, Any]:
-    context: dict[str, Any] = {"next": back, "offer_sale": sale, "next_suggestion": None, "advance_stage": None}
+    context: dict[str, Any] = {
+        "next": back,
+        "offer_sale": sale,
+        "next_suggestion": None,
+        "advance_stage": None,
+        "close_as_sold": False,
+    }
     if completion is None or sale is None:
         return context
     context["next_suggestion"] = completion.next_suggestion
+    context["close_as_sold"] = completion.offer_close_as_sold
     if completion.offer_advance_to_stage_id is not None:
         context["advance_stage"] = Stage.objects.filter(pk=completion.offer_advance_to_stage_id).first()
     return context
@@ -228,7 +235,7 @@ def _row_response(
     user = actor(request)
     activity = _activity(activity_id)
     offers = _offer_context(completion, activity.sale, back)
-    has_offer = bool(offers["next_suggestion"] or offers["advance_stage"])
+    has_offer = bool(offers["next_suggestion"] or offers["advance_stage"] or offers["close_as_sold"])
     if not is_htmx(request):
         if has_offer:
             return render(request, "activities/offer.html", {**offers, "activity": activity})
