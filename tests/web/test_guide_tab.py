@@ -344,6 +344,28 @@ def test_a_followup_form_with_errors_is_shown_again_with_the_message_next_to_the
     assert not Activity.objects.filter(sale=sale).exists()
 
 
+def test_a_followup_form_shows_the_rules_problems_beside_a_date_that_did_not_parse_when_both_are_wrong(
+    client: Client, guide: Guide, sale: Sale, salesperson_user: User
+) -> None:
+    # Given a title the rules refuse (a direction override) and a start that does not parse (issue 9, item 12)
+    client.force_login(salesperson_user)
+    target = url("followup_create", sale, suggestion_id=guide.followups[0][0].pk)
+    data = {
+        "title": "Call \u202eback",
+        "start": "not a date",
+        "duration_minutes": "20",
+        "owner": salesperson_user.pk,
+        "activity_type": guide.followups[0][0].activity_type_id,
+    }
+    # When it is sent
+    response = client.post(target, data)
+    # Then both problems show at once, and nothing is planned
+    assert response.status_code == 422
+    errors = [text_of(e) for e in select(response.content, "div", cls="field__error")]
+    assert len(errors) == 2, errors
+    assert not Activity.objects.filter(sale=sale).exists()
+
+
 def test_a_document_is_created_from_its_suggestion_with_the_merge_fields_filled_in(
     client: Client, guide: Guide, sale: Sale, salesperson_user: User
 ) -> None:

@@ -10,8 +10,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from salesguide.domain.activities import activity_field_problems
 from salesguide.models import Activity, ActivityType, User
 from salesguide.services.activities import FollowupDraft
+from salesguide.web.domain_errors import add_problems
 
 # Services name fields by their ids; the forms by the objects.
 FIELD_ALIASES = {"activity_type_id": "activity_type", "owner_id": "owner"}
@@ -53,6 +55,17 @@ class FollowupForm(forms.Form):
         self.fields["activity_type"].queryset = types  # type: ignore[attr-defined]
         self.fields["title"].widget.attrs["autofocus"] = True
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            # Some fields did not parse, so no service will see this form: show what the rules say about the
+            # fields that did parse as well, so every problem shows at once (issue 9, item 12).
+            parsed: dict[str, Any] = {
+                name: data[name] for name in ("title", "start", "duration_minutes", "text") if name in data
+            }
+            add_problems(self, activity_field_problems(parsed), FIELD_ALIASES)
+        return data
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
