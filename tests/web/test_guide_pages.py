@@ -728,3 +728,25 @@ def test_someone_not_logged_in_is_sent_to_the_login_page(setup):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_sale_type_form_shows_an_empty_name_beside_a_duration_that_did_not_parse_when_both_are_wrong(
+    admin_client, setup
+):
+    # Given an empty name (a rule of the service) and a duration that is not a number (issue 9, item 12)
+    before = SaleType.objects.get(pk=setup["sale_type"].pk).name
+    response = admin_client.post(
+        reverse("guides:sale_type_edit", args=[setup["sale_type"].pk]),
+        {
+            "name": "",
+            "duration": "soon",
+            "duration_unit": "months",
+            "probability_policy": "follow_stage",
+            "stage_ids": [setup["lead"].pk, setup["offer"].pk],
+            "op": "save",
+        },
+    )
+    # Then both problems show at once, and nothing changed
+    errors = re.findall(r'<div class="field__error"[^>]*>(.*?)</div>', response.content.decode(), re.S)
+    assert len(errors) == 2, errors
+    assert SaleType.objects.get(pk=setup["sale_type"].pk).name == before

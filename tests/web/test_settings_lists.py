@@ -547,3 +547,14 @@ def test_the_users_page_filters_by_role(admin_client, salesperson_user, manager_
     response = admin_client.get("/settings/users/?role=manager")
 
     assert listed_names(response) == ["manager"]
+
+
+def test_the_user_form_shows_a_bad_user_name_beside_an_e_mail_address_that_did_not_parse(admin_client):
+    # Given a user name with a space (a rule of the service) and an e-mail address that is not one (issue 9, 12)
+    response = admin_client.post(
+        "/settings/users/add/", user_form(username="maria jansen", email="not an address", password="")
+    )
+    # Then both problems show at once, and no user is added
+    assert "user name" in error_next_to(response, "username")
+    assert error_next_to(response, "email")
+    assert not User.objects.filter(username__icontains="maria").exists()

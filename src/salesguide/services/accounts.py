@@ -63,6 +63,20 @@ def _password_problems(password: str, user: User | None = None) -> list[FieldPro
     return []
 
 
+def new_user_problems(fields: dict[str, Any]) -> list[FieldProblem]:
+    """What is wrong with the given fields of a new user (user name, role, language, names, a chosen password),
+    all at once; a form whose other fields did not parse shows these with its own (issue 9, item 12)."""
+    username = fields.get("username", _UNSET)
+    if isinstance(username, str):
+        username = User.normalize_username(username.strip())
+    problems = _user_problems(username, fields.get("role", _UNSET), fields.get("language", _UNSET))
+    names = {name: fields[name] for name in ("first_name", "last_name") if name in fields}
+    problems += _person_name_problems(**names)
+    if fields.get("password"):
+        problems += _password_problems(fields["password"])
+    return problems
+
+
 def create_user_unchecked(
     *,
     username: str,

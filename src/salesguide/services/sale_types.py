@@ -17,7 +17,9 @@ from salesguide.services.permissions import require_admin
 _UNSET: Any = object()
 
 
-def _problems(fields: dict[str, Any]) -> list[FieldProblem]:
+def sale_type_problems(fields: dict[str, Any]) -> list[FieldProblem]:
+    """What is wrong with the given fields of a sale type, all at once; a form whose other fields did not parse
+    shows these with its own (issue 9, item 12)."""
     problems: list[FieldProblem] = []
     if "name" in fields:
         problems += rules.name_problems(fields["name"])
@@ -106,7 +108,7 @@ def create_sale_type(
         "probability_policy": probability_policy,
         "stage_ids": stage_ids,
     }
-    rules.raise_if_problems(_problems(fields))
+    rules.raise_if_problems(sale_type_problems(fields))
     lists.ensure_unique_name(SaleType, name)
     stage_ids = list(stage_ids)
     rules.check_guide_can_be_on(has_guide, len(stage_ids))
@@ -146,7 +148,7 @@ def update_sale_type(actor: User, sale_type_id: int, **changes: Any) -> SaleType
     sale_type = SaleType.objects.select_for_update().filter(pk=sale_type_id).first()
     if sale_type is None:
         raise lists.not_found(SaleType, sale_type_id)
-    rules.raise_if_problems(_problems(changes))
+    rules.raise_if_problems(sale_type_problems(changes))
     if "name" in changes:
         if not sale_type.deleted:
             lists.ensure_unique_name(SaleType, changes["name"], exclude_id=sale_type.pk)

@@ -10,7 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from salesguide.models import ActivityKind, DocumentKind, ReasonKind, Role, TemplateFormat
+from salesguide.services.accounts import new_user_problems
 from salesguide.web.accounts.forms import LANGUAGE_CHOICES
+from salesguide.web.domain_errors import add_problems
 
 
 def name_field(max_length: int = 100) -> forms.CharField:
@@ -143,6 +145,14 @@ class UserCreateForm(forms.Form):
         help_text=_("Leave empty to generate a strong password; it is shown once."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            # Some fields did not parse (an e-mail address), so no service will see this form: show what the
+            # rules say about the fields that did parse as well, so every problem shows at once (issue 9, item 12).
+            add_problems(self, new_user_problems(dict(data)))
+        return data
 
 
 class UserEditForm(forms.Form):

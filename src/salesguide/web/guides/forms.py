@@ -16,6 +16,8 @@ from salesguide.models import (
     DurationUnit,
     ProbabilityPolicy,
 )
+from salesguide.services.sale_types import sale_type_problems
+from salesguide.web.domain_errors import add_problems
 
 # Services name fields by their ids; the forms by the objects.
 SUGGESTION_FIELD_ALIASES = {"activity_type_id": "activity_type", "template_id": "template"}
@@ -69,6 +71,15 @@ class SaleTypeForm(forms.Form):
             elif name in data:
                 initial[name] = data.get(name)
         return cls(initial=initial, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            # Some fields did not parse, so no service will see this form: show what the rules say about the
+            # fields that did parse as well, so every problem shows at once (issue 9, item 12).
+            parsed: dict[str, Any] = {name: data[name] for name in ("name", "description", "duration") if name in data}
+            add_problems(self, sale_type_problems(parsed), {"category_id": "category"})
+        return data
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
