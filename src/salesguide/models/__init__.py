@@ -22,7 +22,7 @@ from salesguide.models.catalog import (
 )
 from salesguide.models.customers import Company, Contact
 from salesguide.models.our_company import OUR_COMPANY_ID, OurCompany
-from salesguide.models.sales import Sale, SaleLine, SaleStatus, StageChange
+from salesguide.models.sales import PipelineTotal, Sale, SaleLine, SaleStatus, StageChange
 
 __all__ = [
     "Activity",
@@ -31,6 +31,7 @@ __all__ = [
     "Document",
     "OUR_COMPANY_ID",
     "OurCompany",
+    "PipelineTotal",
     "Sale",
     "SaleLine",
     "SaleStatus",

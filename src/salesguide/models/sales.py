@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -81,6 +84,18 @@ class Sale(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The stored values of the fields the pipeline totals and the save depend on, as loaded (``from_db``), so the
+    # sale services can save only what changed and move the sale's share of the totals (decision 0007).
+    loaded: dict[str, object] | None = None
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any) -> Self:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance.loaded = {
+            name: value for name, value in zip(field_names, values, strict=True) if value is not models.DEFERRED
+        }
+        return instance
+
 
 class SaleLine(models.Model):
     """One line of what is offered (product or service, quantity, unit price); a quotation lists them. When a
@@ -124,3 +139,32 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sale_id}: {self.kind}"
+
+
+class PipelineTotal(models.Model):
+    """The open pipeline summed per sale type, stage, owner and currency (decision 0007).
+
+    Kept by the sale services in the same transaction as every change of a sale's status, stage, owner, amount,
+    currency or probability, so the board's column totals and the pipeline report read at most a few thousand
+    rows instead of aggregating every open sale. ``weighted_amount`` is the sum of each sale's rounded weighted
+    amount (``domain.money.weighted_amount``). A row whose count reaches zero stays, with zeros."""
+
+    sale_type = models.ForeignKey(SaleType, on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3)
+    count = models.BigIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    weighted_amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pipeline total")
+        verbose_name_plural = _("pipeline totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sale_type", "stage", "owner", "currency"], name="pipelinetotal_unique_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sale_type_id}/{self.stage_id}/{self.owner_id} {self.currency}: {self.count}"

@@ -16,7 +16,7 @@ from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.sale_lines import lines_total, validated_lines
 from salesguide.models import Sale, SaleLine, User
 from salesguide.services.permissions import require_change_sale
-from salesguide.services.sales import lock_sale
+from salesguide.services.sales import lock_sale, save_sale
 
 
 @transaction.atomic
@@ -35,6 +35,5 @@ def replace_sale_lines(actor: User, sale_id: int, lines: Sequence[Mapping[str, A
     )
     if checked:
         sale.amount = lines_total(checked)
-    sale.version += 1
-    sale.save(update_fields=["amount", "version", "updated_at"])
-    return sale
+    # A new version even when only the lines changed: the client's copy of the sale is out of date either way.
+    return save_sale(sale)

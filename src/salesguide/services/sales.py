@@ -37,7 +37,7 @@ from salesguide.models import (
     User,
 )
 from salesguide.queries.guides import live_stages
-from salesguide.services import lists
+from salesguide.services import lists, pipeline_totals
 from salesguide.services.clock import today_for
 from salesguide.services.permissions import (
     may_change_sale,
@@ -68,7 +68,8 @@ require_edit = require_change_sale
 
 def lock_sale(sale_id: int, version: int | None = None) -> Sale:
     """The sale, locked for this transaction; ``version`` (when given) must be the one stored."""
-    sale = Sale.objects.select_for_update().filter(pk=sale_id).first()
+    # The sale type comes along (its probability policy decides moves); only the sale's row is locked.
+    sale = Sale.objects.select_for_update(of=("self",)).select_related("sale_type").filter(pk=sale_id).first()
     if sale is None:
         raise lists.not_found(Sale, sale_id)
     if version is not None and version != sale.version:
@@ -88,8 +89,12 @@ def _apply(
     sale: Sale, outcome: selling.Outcome, actor: User | None, *, reason: str = "", at: dt.datetime | None = None
 ) -> None:
     """Copy the new state onto the row and write its history row. The caller saves the sale."""
-    state, change = outcome.state, outcome.change
     now = at or timezone.now()
+    _take_state(sale, outcome.state, now)
+    _write_history(sale, outcome.change, actor, reason=reason, at=now)
+
+
+def _take_state(sale: Sale, state: selling.SaleState, now: dt.datetime) -> None:
     if state.stage_id != sale.stage_id:
         sale.stage_entered_at = now
     sale.stage_id = state.stage_id
@@ -98,6 +103,11 @@ def _apply(
     sale.status = state.status
     sale.stage_when_closed_id = state.stage_when_closed_id
     sale.completed = state.completed
+
+
+def _write_history(
+    sale: Sale, change: selling.StageChange | None, actor: User | None, *, reason: str, at: dt.datetime
+) -> None:
     if change is not None:
         StageChange.objects.create(
             sale=sale,
@@ -108,15 +118,39 @@ def _apply(
             to_status=change.to_status,
             probability_before=change.probability_before,
             probability_after=change.probability_after,
-            at=now,
+            at=at,
             by=actor if actor is not None and actor.is_authenticated else None,
             reason=reason[:300],
         )
 
 
-def _save(sale: Sale) -> Sale:
+def _changed_fields(sale: Sale) -> list[str] | None:
+    """The fields that differ from what was loaded (None when it was not loaded whole: save every field)."""
+    loaded = sale.loaded
+    if loaded is None:
+        return None
+    changed = []
+    for model_field in Sale._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        if model_field.attname not in loaded:
+            return None
+        if getattr(sale, model_field.attname) != loaded[model_field.attname]:
+            changed.append(model_field.name)
+    return changed
+
+
+def save_sale(sale: Sale) -> Sale:
+    """Save a changed sale: a new version, only the fields that changed, and its share of the pipeline totals
+    moved in the same transaction (decision 0007). Every write of an existing sale ends here."""
+    before = pipeline_totals.share_as_loaded(sale)
     sale.version += 1
-    sale.save()
+    changed = _changed_fields(sale)
+    sale.save(update_fields=None if changed is None else {*changed, "version", "updated_at"})
+    pipeline_totals.record_change(before, pipeline_totals.share_now(sale))
+    sale.loaded = {
+        model_field.attname: getattr(sale, model_field.attname) for model_field in Sale._meta.concrete_fields
+    }
     return sale
 
 
@@ -294,9 +328,14 @@ def create_sale(
         description=description or "",
         version=1,
     )
+    now = timezone.now()
+    _take_state(sale, outcome.state, now)
     sale.save()
-    _apply(sale, outcome, actor)
-    sale.save()
+    _write_history(sale, outcome.change, actor, reason="", at=now)
+    pipeline_totals.record_change(None, pipeline_totals.share_now(sale))
+    sale.loaded = {
+        model_field.attname: getattr(sale, model_field.attname) for model_field in Sale._meta.concrete_fields
+    }
     return sale
 
 
@@ -357,7 +396,7 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
         )
     if "probability" in changes and changes["probability"] != sale.probability:
         _apply(sale, selling.set_probability(state_of(sale), changes["probability"]), actor)
-    return _save(sale)
+    return save_sale(sale)
 
 
 @transaction.atomic
@@ -372,7 +411,7 @@ def move_sale_to_stage(
     if outcome.change is None:
         return sale
     _apply(sale, outcome, actor, reason=reason)
-    return _save(sale)
+    return save_sale(sale)
 
 
 @transaction.atomic
@@ -380,7 +419,7 @@ def set_sale_probability(actor: User, sale_id: int, probability: int, *, version
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
     _apply(sale, selling.set_probability(state_of(sale), probability), actor)
-    return _save(sale)
+    return save_sale(sale)
 
 
 @transaction.atomic
@@ -388,7 +427,7 @@ def reset_sale_probability(actor: User, sale_id: int, *, version: int | None = N
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
     _apply(sale, selling.reset_probability(state_of(sale), stages_of(sale.sale_type_id)), actor)
-    return _save(sale)
+    return save_sale(sale)
 
 
 def _reason(reason_id: int | None, kind: str) -> Reason | None:
@@ -423,7 +462,7 @@ def close_sale_as_sold(
     reason = _reason(reason_id, "sold")
     _apply(sale, selling.close_as_sold(state_of(sale)), actor, reason=reason.name if reason else "")
     sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date, actor), reason, None, None
-    return _save(sale)
+    return save_sale(sale)
 
 
 @transaction.atomic
@@ -443,7 +482,7 @@ def close_sale_as_lost(
     _apply(sale, selling.close_as_lost(state_of(sale)), actor, reason=reason.name if reason else "")
     sale.closed_date, sale.reason, sale.competitor = _closing_date(date, actor), reason, competitor
     sale.reopen_date = None
-    return _save(sale)
+    return save_sale(sale)
 
 
 @transaction.atomic
@@ -461,7 +500,7 @@ def stall_sale(
         reason=reason.name if reason else "",
     )
     sale.reopen_date, sale.reason, sale.closed_date = reopen_date, reason, None
-    return _save(sale)
+    return save_sale(sale)
 
 
 def _probability_before_closing(sale: Sale) -> int | None:
@@ -490,7 +529,7 @@ def reopen_sale(actor: User, sale_id: int, *, version: int | None = None) -> Sal
     )
     _apply(sale, outcome, actor)
     sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = None, None, None, None
-    return _save(sale)
+    return save_sale(sale)
 
 
 @transaction.atomic
@@ -498,7 +537,7 @@ def complete_sale(actor: User, sale_id: int, *, completed: bool = True, version:
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
     sale.completed = selling.set_completed(state_of(sale), completed).completed
-    return _save(sale)
+    return save_sale(sale)
 
 
 @transaction.atomic
@@ -516,6 +555,7 @@ def change_sale_type(actor: User, sale_id: int, sale_type_id: int, *, version: i
 def delete_sale(actor: User, sale_id: int, *, version: int | None = None) -> None:
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
+    pipeline_totals.record_change(pipeline_totals.share_as_loaded(sale), None)
     sale.delete()
 
 
@@ -541,6 +581,6 @@ def move_open_sales_after_stage_removal(
             policy = SaleType.objects.values_list("probability_policy", flat=True).get(pk=sale_type_id)
             outcome = selling.move_after_removal(state_of(sale), stages_after, target, policy)
             _apply(sale, outcome, actor, reason=reason)
-            _save(sale)
+            save_sale(sale)
             moved += 1
     return moved
