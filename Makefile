@@ -18,6 +18,5 @@ check: ## only ruff, mypy and lint-imports
 demo: ## migrate and load the starter guides and demo data (idempotent), without serving
 	@scripts/run.sh demo
 
-bench: ## run the benchmark (bench/)
-	@if [ -f bench/__main__.py ]; then scripts/venv.sh run && .venv/bin/python -m bench; \
-	else echo "There is no benchmark yet (bench/__main__.py does not exist)."; fi
+bench: ## the benchmark (bench/) on SQLite, then PostgreSQL: JSON results (BENCH="--sales 100000" for a smaller run)
+	@scripts/venv.sh run && scripts/bench.sh $(BENCH)

@@ -122,7 +122,7 @@ def build_screens_world(language: str) -> ScreensWorld:
 def main_pages(world: ScreensWorld) -> list[str]:
     """The pages a person meets: every list, card and tab, the settings and the guide pages."""
     long_sale, guided = world.long_sale.pk, world.guided_sale.pk
-    pages = ["/", "/sales/", "/activities/", "/companies/", "/contacts/", "/profile/"]
+    pages = ["/", "/attention/", "/sales/", "/activities/", "/companies/", "/contacts/", "/profile/"]
     for sale in (long_sale, guided):
         pages += [f"/sales/{sale}/?tab={tab}" for tab in ("guide", "activities", "documents", "history")]
         pages.append(f"/sales/{sale}/edit/")

@@ -185,7 +185,7 @@ def test_every_area_stays_in_the_top_bar_on_a_phone(page: Page, screens: Callabl
     page.set_viewport_size({"width": PHONE, "height": HEIGHT})
     page.goto("/")
     links = page.locator(".topbar__link")
-    assert links.count() == 5  # Home, Sales, Activities, Companies, Settings (an administrator)
+    assert links.count() == 7  # Home, Sales, Board, Activities, Companies, Reports, Settings (an administrator)
     cut = page.evaluate(_in_box_js(".topbar__link", ".topbar__nav"))
     assert not cut, f"top bar links cut off: {cut}"
     nav = page.evaluate(

@@ -5,6 +5,9 @@ unchanged through each. A new door (the board, an import) is one more class here
 ``DOORS``. A door refuses with ``Refused`` however its refusal looks (a domain error, a 4xx answer, a form
 shown again with an error, an error message, or no form offering the action at all).
 
+The board door offers only what the board does (moving a sale); the table plays through it the scenarios that
+only move (``offers``).
+
 The web door behaves like a browser: it opens the page, reads the form the page shows (hidden ``version``
 included, disabled fields left out, the selected option of each select), changes what the user changes and
 posts it; after a redirect it reads the page the browser lands on.
@@ -208,6 +211,10 @@ class ServiceDoor:
 
     def shows_guide(self, sale_id: int) -> bool:
         return sale_guide(Sale.objects.select_related("sale_type").get(pk=sale_id)).has_guide
+
+    def hand_over(self, sale_id: int, owner: str) -> None:
+        """Only for setting a scene: an administrator makes the sale someone else's."""
+        sales.update_sale(self.world.admin, sale_id, version=self._version(sale_id), owner_id=self.world.user(owner))
 
 
 # --- the REST API ------------------------------------------------------------------------------------------
@@ -653,8 +660,58 @@ class WebDoor:
         return "?tab=guide" in self.seller.open(f"/sales/{sale_id}/")
 
 
-DOORS: dict[str, type[ServiceDoor] | type[ApiDoor] | type[WebDoor]] = {
+# --- the pipeline board, as a browser uses it ----------------------------------------------------------------
+
+
+class BoardDoor:
+    """The pipeline board (/board/), as the seller uses it: they look for the sale's card on the boards of the sale
+    types (their own sales first, then the team's), open its "Move to" menu — the form a drop submits too, with the
+    card's version — choose the stage and press Move; the browser lands on the board again.
+
+    The board only moves sales: ``OFFERS`` says so, and the table plays through it exactly the scenarios whose
+    steps are all moves (their ``given`` still goes through the services, as for every door)."""
+
+    name = "board"
+    OFFERS = frozenset({"move"})
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.seller = Browser(world.seller)
+
+    def _card(self, sale_id: int) -> tuple[str, str]:
+        """The board's URL and page that show the sale's card; Refused when no board does (it is not open)."""
+        board = self.seller.open("/board/")
+        sale_types = re.findall(r'<option value="(\d+)"', _section(board, 'name="sale_type"', "</select>"))
+        for owner in ("me", "all"):
+            for sale_type in sale_types:
+                url = f"/board/?sale_type={sale_type}&owner={owner}"
+                page = self.seller.open(url)
+                if f'id="board-card-{sale_id}"' in page:
+                    return url, page
+        raise Refused("no board shows this sale")
+
+    def move(self, sale_id: int, stage_id: int) -> None:
+        url, page = self._card(sale_id)
+        action = f"/board/sales/{sale_id}/move/"
+        menus = [form for form in forms_of(page, url) if _path(form.action) == action]
+        if not menus:
+            raise Refused("the card offers no move")
+        if str(stage_id) not in menus[0].options.get("stage_id", {}):
+            raise Refused("the card's menu offers no such stage (its column refuses the drop)")
+        self.seller.submit(menus[0], {"stage_id": stage_id})
+        assert _path(self.seller.landed) == "/board/", self.seller.landed
+
+
+AnyDoor = type[ServiceDoor] | type[ApiDoor] | type[WebDoor] | type[BoardDoor]
+DOORS: dict[str, AnyDoor] = {
     "service": ServiceDoor,
     "api": ApiDoor,
     "web": WebDoor,
+    "board": BoardDoor,
 }
+
+
+def offers(door: AnyDoor, action: str) -> bool:
+    """Whether a door offers an action: every door offers them all, but one that names its ``OFFERS``."""
+    offered: frozenset[str] | None = getattr(door, "OFFERS", None)
+    return offered is None or action in offered

@@ -50,7 +50,7 @@ def test_logging_in_with_the_right_password_opens_the_home_page(english_visitor,
     response = english_visitor.post("/login/", {"username": "admin", "password": user_password}, follow=True)
 
     assert response.redirect_chain[-1][0] == "/"
-    assert "Welcome, Ada" in response.content.decode()
+    assert "Team overview" in response.content.decode()  # an administrator's home: the team's view
 
 
 def test_logging_in_returns_to_the_page_that_was_asked_for(english_visitor, admin_user, user_password):
@@ -147,17 +147,17 @@ def test_a_logged_in_user_sees_pages_in_their_own_language(make_user):
 def test_the_home_page_shows_an_administrator_the_way_into_settings_and_the_guides(admin_client):
     page = admin_client.get("/").content.decode()
 
-    assert "Set up your sales guides" in page
+    assert "Set up sale types and guides" in page  # the empty team's view, before the first sale
     assert 'href="/settings/"' in page
     assert 'href="/settings/guides/"' in page
-    assert "How Salesguide works" in page
+    assert "How Salesguide works" not in page
 
 
-def test_the_home_page_of_a_salesperson_explains_salesguide_without_settings(salesperson_client):
+def test_the_home_page_of_a_salesperson_is_their_day_without_settings(salesperson_client):
     page = salesperson_client.get("/").content.decode()
 
-    assert "How Salesguide works" in page
-    assert "Set up your sales guides" not in page
+    assert "My day" in page and "How Salesguide works" not in page
+    assert "Set up sale types and guides" not in page
     assert 'href="/settings/"' not in page
 
 

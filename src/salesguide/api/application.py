@@ -10,6 +10,7 @@ from ninja.operation import Operation
 
 from salesguide.api import (
     activities,
+    board,
     calendar,
     customers,
     documents,
@@ -17,6 +18,7 @@ from salesguide.api import (
     health,
     lists,
     our_company,
+    reports,
     sale_guide,
     sale_lines,
     sale_print,
@@ -68,5 +70,6 @@ api.add_decorator(in_request_language)
 
 for module in (health, stages, lists, templates, sale_types, guides, users, customers, our_company):
     api.add_router("", module.router)
-for module in (sales, sale_lines, sale_guide, sale_print, activities, documents, calendar):
+for module in (sales, sale_lines, sale_guide, sale_print, activities, documents, calendar, reports):
     api.add_router("", module.router)
+api.add_router("", board.router)

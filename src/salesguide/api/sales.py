@@ -7,7 +7,7 @@ Everyone reads every sale; salespeople change only their own (the services answe
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from django.http import HttpRequest
@@ -43,7 +43,7 @@ from salesguide.queries import sales as queries
 from salesguide.queries.history import sentence_of
 from salesguide.services import activities, lists
 from salesguide.services import sales as service
-from salesguide.services.permissions import allowed_actions
+from salesguide.services.permissions import SaleActions, allowed_actions
 
 router = Router(tags=["Sales"])
 
@@ -53,6 +53,15 @@ router = Router(tags=["Sales"])
 def local(moment: dt.datetime | None) -> dt.datetime | None:
     """A stored (UTC) time in the installation's time zone, so clients see the offset people live in."""
     return None if moment is None else timezone.localtime(moment, timezone.get_default_timezone())
+
+
+_ACTION_NAMES = tuple(action.name for action in fields(SaleActions))
+
+
+def actions_out(actions: SaleActions) -> dict[str, bool]:
+    """The flags as JSON. Not ``dataclasses.asdict``, whose deep copy of every value cost a tenth of a 50-sale
+    list's answer."""
+    return {name: getattr(actions, name) for name in _ACTION_NAMES}
 
 
 def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
@@ -88,7 +97,7 @@ def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
         "next_activity_overdue": is_overdue(sale.next_activity_at, timezone.now()),
         "version": sale.version,
         "created_at": local(sale.created_at),
-        "actions": asdict(allowed_actions(viewer, sale)),
+        "actions": actions_out(allowed_actions(viewer, sale)),
     }
 
 

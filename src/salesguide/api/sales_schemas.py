@@ -33,7 +33,7 @@ from pydantic_core import PydanticCustomError
 from salesguide.api.errors import InvalidInput, field_errors_from_problems, field_errors_from_pydantic
 from salesguide.api.fields import MAX_ID, Line, MinutesPatch, NotNull, RefId, ShortText, Text
 from salesguide.api.paging import PageParams
-from salesguide.api.schemas import InSchema
+from salesguide.api.schemas import InSchema, OutSchema
 from salesguide.domain.errors import FieldProblem, gettext_noop
 from salesguide.services import sales as sale_service
 
@@ -219,7 +219,7 @@ class SalePatch(InSchema):
         return every_problem_at_once(cls, data, handler)
 
 
-class SaleActionsOut(Schema):
+class SaleActionsOut(OutSchema):
     """What the caller may do with the sale now: its status allows it and they may change the sale. Each true
     action would not be refused for either reason (a stale ``version`` or bad input still can be)."""
 
@@ -238,7 +238,7 @@ class SaleActionsOut(Schema):
     delete: bool = Field(description="DELETE the sale.")
 
 
-class SaleOut(Schema):
+class SaleOut(OutSchema):
     id: int
     title: str
     description: str
@@ -274,7 +274,7 @@ class SaleOut(Schema):
     actions: SaleActionsOut = Field(description="What you may do with this sale now.")
 
 
-class SaleListOut(Schema):
+class SaleListOut(OutSchema):
     items: list[SaleOut]
     next: str | None
 
@@ -312,7 +312,7 @@ class CompleteSaleIn(VersionIn):
     completed: bool = Field(True, description="False unticks it again.")
 
 
-class ProposedActivityOut(Schema):
+class ProposedActivityOut(OutSchema):
     activity_type_id: int
     title: str
     start: dt.datetime
@@ -323,7 +323,7 @@ class ProposedActivityOut(Schema):
     )
 
 
-class StalledOut(Schema):
+class StalledOut(OutSchema):
     sale: SaleOut
     proposed_activity: ProposedActivityOut | None = Field(
         description="A follow-up on the re-open date to create with POST /activities; not created yet. Null when "
@@ -331,7 +331,7 @@ class StalledOut(Schema):
     )
 
 
-class HistoryRowOut(Schema):
+class HistoryRowOut(OutSchema):
     id: int
     kind: str = Field(
         description="created, stage, probability, sold, lost, stalled, reopened, sale_type or stage_removed."
@@ -354,7 +354,7 @@ class HistoryRowOut(Schema):
     )
 
 
-class HistoryOut(Schema):
+class HistoryOut(OutSchema):
     items: list[HistoryRowOut]
     next: str | None
 
@@ -362,7 +362,7 @@ class HistoryOut(Schema):
 # --- the guide of a sale ------------------------------------------------------------------------------------------
 
 
-class SaleGuideActivityOut(Schema):
+class SaleGuideActivityOut(OutSchema):
     id: int
     title: str
     start: dt.datetime
@@ -370,7 +370,7 @@ class SaleGuideActivityOut(Schema):
     owner_id: int
 
 
-class SaleGuideFollowupOut(Schema):
+class SaleGuideFollowupOut(OutSchema):
     suggestion_id: int
     name: str
     purpose: str
@@ -381,13 +381,13 @@ class SaleGuideFollowupOut(Schema):
     activities: list[SaleGuideActivityOut]
 
 
-class SaleGuideDocumentItemOut(Schema):
+class SaleGuideDocumentItemOut(OutSchema):
     id: int
     subject: str
     created_at: dt.datetime
 
 
-class SaleGuideDocumentOut(Schema):
+class SaleGuideDocumentOut(OutSchema):
     suggestion_id: int
     name: str
     purpose: str
@@ -396,7 +396,7 @@ class SaleGuideDocumentOut(Schema):
     documents: list[SaleGuideDocumentItemOut]
 
 
-class SaleGuideStageOut(Schema):
+class SaleGuideStageOut(OutSchema):
     stage_id: int
     name: str
     probability: int
@@ -408,11 +408,11 @@ class SaleGuideStageOut(Schema):
     documents: list[SaleGuideDocumentOut]
 
 
-class AdvanceOfferOut(Schema):
+class AdvanceOfferOut(OutSchema):
     to_stage_id: int
 
 
-class SaleGuideOut(Schema):
+class SaleGuideOut(OutSchema):
     sale_id: int
     has_guide: bool = Field(description="False when the sale type has no guide, fewer than two stages, or is deleted.")
     auto_advance: bool

@@ -6,10 +6,11 @@ A PATCH changes only the fields it names; leaving a field out keeps it. Every li
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, WithJsonSchema
+from ninja.schema import DjangoGetter
+from pydantic import ConfigDict, Field, ModelWrapValidatorHandler, ValidationInfo, WithJsonSchema, model_validator
 
 from salesguide.api.fields import (
     BoolPatch,
@@ -59,6 +60,24 @@ RefIdPatch = Annotated[RefId | None, NotNull, WithJsonSchema({"type": "integer",
 RefIdsPatch = Annotated[
     RefIds | None, NotNull, WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": 1}})
 ]
+
+
+class OutSchema(Schema):
+    """An answer that its endpoint builds as a dict of plain values (numbers, text, dates, lists and dicts of them).
+
+    Ninja's ``Schema`` reads whatever it validates through a ``DjangoGetter`` (attribute access, resolvers,
+    managers and querysets made lists, files made URLs): one Python call per field of every item, about a quarter
+    of the time of a 50-sale list's answer (issue 10). A dict of plain values needs none of that and is validated
+    as it is; anything else (a model instance, a schema with resolvers) still goes through Ninja's getter."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo) -> Any:
+        if type(values) is dict and not cls._ninja_resolvers:
+            return handler(values)
+        if cls.model_config.get("extra") == "forbid" or cls.model_config.get("validate_assignment", False):
+            handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 class InSchema(Schema):

@@ -8,20 +8,28 @@ first does.
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from salesguide.models import Activity, ActivityKind, ActivityType, Document, Sale, StageChange
 from salesguide.queries.paging import Page, keyset_page
 
 # --- sales ---------------------------------------------------------------------------------------------------
 
 
+def _one(queryset: QuerySet[Sale]) -> Sale | None:
+    # Not ``first()``: for one row by its id, sorting by the model's ordering only costs the ORM time (about
+    # 0.2 ms of building the statement, on the path of every sale the API answers; issue 10).
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def sale_card(sale_id: int) -> Sale | None:
     """One sale with its stage and company, in one query."""
-    return Sale.objects.select_related("stage", "company").filter(pk=sale_id).first()
+    return _one(Sale.objects.select_related("stage", "company").filter(pk=sale_id))
 
 
 def sale_with_type(sale_id: int) -> Sale | None:
     """One sale with its sale type, as the guide reads it."""
-    return Sale.objects.select_related("sale_type").filter(pk=sale_id).first()
+    return _one(Sale.objects.select_related("sale_type").filter(pk=sale_id))
 
 
 def sale_exists(sale_id: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import zoneinfo
 from functools import cache
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from salesguide.domain import catalog as rules
@@ -218,19 +219,33 @@ def revoke_token(actor: User, token_id: int) -> ApiToken:
     return token
 
 
+@cache
+def _token_user_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    users, tokens = quote(User._meta.db_table), quote(ApiToken._meta.db_table)
+    return (
+        f"SELECT u.*, t.id AS token_id, "  # noqa: S608 - table names from the models, values as parameters
+        f"CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END AS token_unused_for_a_minute "
+        f"FROM {users} u JOIN {tokens} t ON t.user_id = u.id "
+        f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active"
+    )
+
+
 def user_for_token(key: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None.
+
+    Every API call asks this first, so it is one hand-written statement: built through the ORM it took four times
+    as long to put together as the database takes to answer it (issue 10, about 0.4 ms of every call)."""
     if not key:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
     now = timezone.now()
+    found = User.objects.raw(
+        _token_user_sql(connection.vendor), [now - dt.timedelta(seconds=60), ApiToken.hash_key(key)]
+    )
+    user = next(iter(found), None)
+    if user is None:
+        return None
     # Write at most once a minute per token, so a busy script does not turn every read into a write.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if getattr(user, "token_unused_for_a_minute", 0):
+        ApiToken.objects.filter(pk=getattr(user, "token_id")).update(last_used_at=now)  # noqa: B009
+    return user

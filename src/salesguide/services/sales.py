@@ -69,7 +69,9 @@ require_edit = require_change_sale
 def lock_sale(sale_id: int, version: int | None = None) -> Sale:
     """The sale, locked for this transaction; ``version`` (when given) must be the one stored."""
     # The sale type comes along (its probability policy decides moves); only the sale's row is locked.
-    sale = Sale.objects.select_for_update(of=("self",)).select_related("sale_type").filter(pk=sale_id).first()
+    # At most one row by its key: no ORDER BY/LIMIT to build (``first()`` would add both).
+    locked = Sale.objects.select_for_update(of=("self",)).select_related("sale_type").filter(pk=sale_id)
+    sale = next(iter(locked), None)
     if sale is None:
         raise lists.not_found(Sale, sale_id)
     if version is not None and version != sale.version:

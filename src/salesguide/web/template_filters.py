@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from salesguide.domain import customers
+from salesguide.web.sales.money import format_amount
 
 register = template.Library()
 
@@ -13,3 +14,10 @@ register = template.Library()
 def tel_href(phone: str | None) -> str:
     """``<a href="{{ phone|tel_href }}">``: the tel: link that dials the number, without spaces."""
     return customers.phone_uri(phone or "")
+
+
+@register.filter
+def money(minor_units: int | None, currency: str = "") -> str:
+    """``{{ total.amount|money:total.currency }}``: an amount in minor units as the rest of the app writes it in
+    the active language (``€ 1.250,50`` in Dutch, ``€1,250.50`` in English)."""
+    return format_amount(minor_units, currency)

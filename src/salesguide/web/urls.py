@@ -6,5 +6,7 @@ urlpatterns = [
     path("settings/guides/", include("salesguide.web.guides.urls")),
     path("sales/", include("salesguide.web.sales.urls")),
     path("activities/", include("salesguide.web.activities.urls")),
+    path("reports/", include("salesguide.web.reports.urls")),
+    path("board/", include("salesguide.web.board.urls")),
     path("", include("salesguide.web.customers.urls")),
 ]

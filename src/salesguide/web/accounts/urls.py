@@ -4,6 +4,7 @@ from salesguide.web.accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("attention/", views.attention, name="attention"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("language/", views.choose_language, name="choose_language"),

@@ -1,5 +1,5 @@
-"""Login, logout, the language switch, the home page and the profile page (with API tokens, the calendar feed and
-the time zone)."""
+"""Login, logout, the language switch, the home pages (with the whole list of sales that need attention) and the
+profile page (with API tokens, the calendar feed and the time zone)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from salesguide.domain.errors import DomainError
+from salesguide.domain.errors import DomainError, ValidationFailed
 from salesguide.models import User
+from salesguide.queries import home as home_model
 from salesguide.services import accounts as account_services
 from salesguide.services import calendar as calendar_services
+from salesguide.services import clock
 from salesguide.web.accounts.forms import LanguageForm, LoginForm, ProfileForm, TimeZoneForm, TokenForm
 from salesguide.web.domain_errors import add_to_form, translate
 
@@ -58,7 +60,35 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
+    """The salesperson's day, or the team's view for a manager or an administrator (queries.home decides)."""
+    user: User = request.user  # type: ignore[assignment]
+    now = clock.now_for(user)
+    page = home_model.home(user, now=now)
+    template = "home/manager.html" if isinstance(page, home_model.ManagerHome) else "home/salesperson.html"
+    return render(request, template, {"home": page, "today": now.date(), "next": request.path})
+
+
+ATTENTION_PAGE_SIZE = 50
+
+
+@login_required
+def attention(request: HttpRequest) -> HttpResponse:
+    """The whole list behind the home's "sales that need attention": all of them, or only the stale ones."""
+    user: User = request.user  # type: ignore[assignment]
+    stale_only = request.GET.get("show") == "stale"
+    after = request.GET.get("after") or None
+    now = clock.now_for(user)
+    try:
+        page = home_model.attention_page(user, now=now, stale_only=stale_only, limit=ATTENTION_PAGE_SIZE, after=after)
+    except ValidationFailed:
+        messages.info(request, _("That link to more sales is no longer valid; here is the start of the list."))
+        page = home_model.attention_page(user, now=now, stale_only=stale_only, limit=ATTENTION_PAGE_SIZE)
+    more_url = ""
+    if page.next:
+        params = request.GET.copy()
+        params["after"] = page.next
+        more_url = f"?{params.urlencode()}"
+    return render(request, "home/attention.html", {"attention": page, "stale_only": stale_only, "more_url": more_url})
 
 
 def _profile_page(request: HttpRequest, **context: Any) -> HttpResponse:

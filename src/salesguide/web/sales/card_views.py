@@ -26,11 +26,13 @@ from salesguide.models import (
     Document,
     ProbabilityPolicy,
     Sale,
+    SaleLine,
     SaleStatus,
     User,
 )
-from salesguide.queries.guides import has_active_guide
+from salesguide.queries.guides import guide_of_sale_type, has_active_guide
 from salesguide.queries.history import history_rows
+from salesguide.queries.sale_guide import sale_guide
 from salesguide.services.permissions import allowed_actions, may_change_document
 from salesguide.services.sales import state_of
 from salesguide.web.activities.listing import activity_rows
@@ -52,18 +54,22 @@ STATUS_BADGES = {
 }
 
 
-def _count(model: type[Activity] | type[Document], **filters: Any) -> Coalesce:
+def _count(model: type[Activity] | type[Document] | type[SaleLine], **filters: Any) -> Coalesce:
     rows = model.objects.filter(sale=OuterRef("pk"), **filters).order_by().values("sale").annotate(n=Count("id"))
     return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
 
 
 def load_card_sale(sale_id: int) -> Sale:
-    """The sale with its header's rows and the tabs' counts, in one query."""
+    """The sale with its header's rows, its number of lines and the tabs' counts, in one query."""
     sale = (
         Sale.objects.select_related(
             "sale_type", "company", "contact", "owner", "stage", "reason", "competitor", "stage_when_closed"
         )
-        .annotate(open_activity_count=_count(Activity, completed_at__isnull=True), document_count=_count(Document))
+        .annotate(
+            open_activity_count=_count(Activity, completed_at__isnull=True),
+            document_count=_count(Document),
+            line_count=_count(SaleLine),
+        )
         .filter(pk=sale_id)
         .first()
     )
@@ -131,7 +137,12 @@ def _history_tab(sale: Sale) -> dict[str, Any]:
 
 def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str, Any]:
     user = actor(request)
-    guide = has_guide(sale)
+    # The card opens on the Guide tab: when that is where it may land, the guide read for the tab also says
+    # whether there is one (one query less than asking first).
+    guide_view = None
+    if tab not in TAB_LABELS.keys() - {"guide"} and sale.sale_type.has_guide and not sale.sale_type.deleted:
+        guide_view = guide_of_sale_type(sale.sale_type)
+    guide = guide_view.active if guide_view is not None else has_guide(sale)
     tabs = [name for name in TAB_LABELS if name != "guide" or guide]
     current = tab if tab in tabs else ("guide" if guide else "activities")
     card: dict[str, Any] = {
@@ -146,7 +157,7 @@ def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str,
         "card_url": reverse("sales:card", args=[sale.pk]),
     }
     if current == "guide":
-        tab_context = guide_tab_context(request, sale)
+        tab_context = guide_tab_context(request, sale, guide=sale_guide(sale, guide=guide_view))
     elif current == "activities":
         tab_context = _activities_tab(sale, user)
     elif current == "documents":

@@ -1,0 +1,208 @@
+"""A report's table as a CSV or XLSX file, the same rows the page and the API show.
+
+Values are written by their column's kind (``queries.reports.table.ColumnKind``):
+
+- ``money`` is stored in minor units with the row's ``currency`` beside it; files show it in major units
+  (``1250.50``), in XLSX as a number with that currency's number format, so a spreadsheet can add it up;
+- ``percent`` is 0–100 in the table; XLSX stores the fraction with a percent format (``42.5%``), CSV the number;
+- ``int``, ``id`` and ``days`` are numbers, ``text``, ``month`` and ``currency`` text, ``bool`` yes or no;
+- None is an empty cell.
+
+CSV is UTF-8 with a byte-order mark (Excel reads it as UTF-8 only then), numbers without grouping, and the
+decimal mark and separator of the reader's language: Dutch Excel expects ``;`` between fields and ``,`` in
+numbers (``1250,50``), English Excel ``,`` and ``.``. XLSX numbers are locale-free: Excel shows them the
+reader's way.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+import xlsxwriter
+from babel.numbers import get_currency_symbol
+
+Translate = Callable[[str], str]
+FileFormat = Literal["csv", "xlsx"]
+FORMATS: tuple[FileFormat, ...] = ("csv", "xlsx")
+CONTENT_TYPES: dict[FileFormat, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+_MIN_WIDTH, _MAX_WIDTH = 8, 50
+
+
+class ColumnLike(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str: ...  # an English msgid; ``translate`` makes it the reader's language
+    @property
+    def kind(self) -> str: ...
+
+
+class MessageLike(Protocol):
+    def render(self, translate: Any = None) -> str: ...
+
+
+class TableLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def columns(self) -> Sequence[ColumnLike]: ...
+    @property
+    def rows(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def notes(self) -> Sequence[MessageLike]: ...
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def file_name(report: str, today: dt.date, file_format: FileFormat) -> str:
+    """``pipeline-2026-03-01.xlsx``: the report and the day it was made, so downloads do not overwrite."""
+    return f"{report}-{today.isoformat()}.{file_format}"
+
+
+def report_file(
+    table: TableLike,
+    file_format: FileFormat,
+    *,
+    translate: Translate,
+    language: str,
+    decimal_mark: str,
+    today: dt.date,
+    title: str = "",
+) -> ReportFile:
+    """The table as a downloadable file. ``title`` (translated) names the XLSX sheet."""
+    if file_format == "csv":
+        content = csv_bytes(table, translate=translate, decimal_mark=decimal_mark)
+    else:
+        content = xlsx_bytes(table, translate=translate, language=language, title=title or table.name)
+    return ReportFile(content, CONTENT_TYPES[file_format], file_name(table.name, today, file_format))
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------
+
+
+def _plain_number(value: Decimal | int | float, decimal_mark: str, places: int | None = None) -> str:
+    text = f"{value:.{places}f}" if places is not None else str(value)
+    return text.replace(".", decimal_mark)
+
+
+def csv_cell(value: Any, kind: str, *, translate: Translate, decimal_mark: str = ".") -> str:
+    """One value as CSV text (see the module's docstring)."""
+    if value is None:
+        return ""
+    if kind == "money":
+        return _plain_number(Decimal(int(value)).scaleb(-2), decimal_mark, 2)
+    if kind in ("percent", "days"):
+        number = float(value)
+        return _plain_number(int(number) if number.is_integer() else round(number, 2), decimal_mark)
+    if kind == "bool":
+        return translate("Yes") if value else translate("No")
+    return str(value)
+
+
+def csv_bytes(table: TableLike, *, translate: Translate, decimal_mark: str = ".") -> bytes:
+    """The table's rows under its translated labels. A comma as decimal mark puts ``;`` between fields."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if decimal_mark == "," else ",", lineterminator="\r\n")
+    writer.writerow([translate(column.label) for column in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            [
+                csv_cell(row.get(column.key), column.kind, translate=translate, decimal_mark=decimal_mark)
+                for column in table.columns
+            ]
+        )
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- XLSX ---------------------------------------------------------------------------------------------------
+
+
+def currency_format(currency: str, language: str) -> str:
+    """An Excel number format showing the currency's symbol in the reader's language: ``[$€] #,##0.00``."""
+    symbol = get_currency_symbol(currency or "EUR", locale=language).replace("]", "").replace("-", "")
+    return f"[${symbol}] #,##0.00"
+
+
+def sheet_name(title: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of ``[]:*?/\\``."""
+    return (title.translate(_SHEET_NAME_FORBIDDEN).strip() or "Report")[:31]
+
+
+def _width_of(value: Any, kind: str) -> int:
+    if value is None:
+        return 0
+    if kind == "money":
+        return len(f"{Decimal(int(value)).scaleb(-2):,.2f}") + 5  # with the symbol
+    return len(str(value))
+
+
+def xlsx_bytes(table: TableLike, *, translate: Translate, language: str, title: str) -> bytes:
+    """One worksheet: a bold, frozen header row, the rows typed by kind, widths to fit, the notes below."""
+    out = io.BytesIO()
+    # constant_memory writes each row as it goes instead of keeping the sheet in memory (rows in order only).
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    sheet = workbook.add_worksheet(sheet_name(title))
+    header = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
+    note = workbook.add_format({"italic": True})
+    formats: dict[str, Any] = {
+        "percent": workbook.add_format({"num_format": "0.0%"}),
+        "days": workbook.add_format({"num_format": "0.0"}),
+        "int": workbook.add_format({"num_format": "#,##0"}),
+    }
+    money_formats: dict[str, Any] = {}
+
+    def money_format(currency: str) -> Any:
+        if currency not in money_formats:
+            money_formats[currency] = workbook.add_format({"num_format": currency_format(currency, language)})
+        return money_formats[currency]
+
+    columns = list(table.columns)
+    labels = [translate(column.label) for column in columns]
+    # Widths must be set before the first row is written (constant_memory).
+    for index, (column, label) in enumerate(zip(columns, labels, strict=True)):
+        widest = max([len(label) + 2, *(_width_of(row.get(column.key), column.kind) + 1 for row in table.rows)])
+        sheet.set_column(index, index, max(_MIN_WIDTH, min(_MAX_WIDTH, widest)))
+    sheet.freeze_panes(1, 0)
+    for index, label in enumerate(labels):
+        sheet.write_string(0, index, label, header)
+    for row_number, row in enumerate(table.rows, start=1):
+        for index, column in enumerate(columns):
+            value = row.get(column.key)
+            if value is None:
+                continue
+            kind = column.kind
+            if kind == "money":
+                sheet.write_number(
+                    row_number, index, float(Decimal(int(value)).scaleb(-2)), money_format(row.get("currency") or "")
+                )
+            elif kind == "percent":
+                sheet.write_number(row_number, index, float(value) / 100, formats["percent"])
+            elif kind in ("days", "int"):
+                sheet.write_number(row_number, index, float(value), formats[kind])
+            elif kind == "id":
+                sheet.write_number(row_number, index, int(value))
+            elif kind == "bool":
+                sheet.write_boolean(row_number, index, bool(value))
+            else:
+                sheet.write_string(row_number, index, str(value))
+    if table.rows and columns:
+        sheet.autofilter(0, 0, len(table.rows), len(columns) - 1)
+    for offset, message in enumerate(table.notes):
+        sheet.write_string(len(table.rows) + 2 + offset, 0, message.render(translate), note)
+    workbook.close()
+    return out.getvalue()
