@@ -473,6 +473,38 @@ def test_the_guide_tab_reads_as_many_queries_for_a_big_guide_as_for_a_small_one(
     assert small_count == 8
 
 
+def _queries_of_the_card(client: Client, sale: Sale) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/sales/{sale.pk}/")
+    assert response.status_code == 200 and 'id="guide-tab"' in response.content.decode()
+    return len(queries)
+
+
+def test_the_card_opening_on_its_guide_tab_reads_the_guide_once_whatever_its_size_when_the_type_has_one(
+    client: Client, admin_user: User, salesperson_user: User
+) -> None:
+    # Given a small and a big guide, a sale on each, the big one with lines, activities and documents
+    small = build_guide(admin_user, name="Small", stages=2, followups=1, documents_per_stage=1)
+    big = build_guide(admin_user, name="Big", stages=8, followups=4, documents_per_stage=3)
+    small_sale = sales.create_sale(salesperson_user, title="Small deal", sale_type_id=small.sale_type.pk)
+    big_sale = sales.create_sale(salesperson_user, title="Big deal", sale_type_id=big.sale_type.pk)
+    for stage in range(8):
+        for followup in big.followups[stage]:
+            activities.complete_activity(salesperson_user, planned(big_sale, followup, salesperson_user).pk)
+        for document in big.documents[stage]:
+            documents.create_document_from_suggestion(salesperson_user, big_sale.pk, document.pk)
+    client.force_login(salesperson_user)
+    client.get(f"/sales/{small_sale.pk}/")  # the session and the language settle on the first request
+
+    # When the card opens (on its Guide tab) for each
+    small_count = _queries_of_the_card(client, small_sale)
+    big_count = _queries_of_the_card(client, big_sale)
+
+    # Then both read the same queries: session, user, the sale with its counts, the guide's three (stages,
+    # follow-ups, documents) and the sale's guide activities and documents
+    assert big_count == small_count == 8
+
+
 def _capture_all(client: Client, sale: Sale) -> list[Any]:
     with CaptureQueriesContext(connection) as queries:
         tab(client, sale, "all=1")

@@ -298,6 +298,36 @@ def test_the_list_pages_with_a_more_link_newest_first(
     assert "Deal 05" not in text and 'id="sale-more"' not in text
 
 
+def _list_queries(client: Client, query: str = "") -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("sales:list") + query)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_list_reads_the_same_few_queries_on_its_first_and_a_deeper_page_when_there_are_many_sales(
+    salesperson_client: Client, salesperson_user: Any, world: dict[str, Any]
+) -> None:
+    # Given 3 sales, and then 60 more
+    for number in range(3):
+        make_sale(salesperson_user, world, f"Early {number}")
+    salesperson_client.get(reverse("sales:list"))  # the session and the language settle on the first request
+    few, _html = _list_queries(salesperson_client)
+    for number in range(60):
+        make_sale(salesperson_user, world, f"Deal {number:02d}")
+
+    # When the first page opens and then the page its "more" link names
+    first, html = _list_queries(salesperson_client)
+    more = re.search(r'id="sale-more">.*?href="([^"]+)"', html, flags=re.S).group(1).replace("&amp;", "&")
+    deeper, rest = _list_queries(salesperson_client, more)
+
+    # Then each page read as many queries as the list of three did (session, user, the filters' sale types,
+    # stages and owners, and the page of sales), and the deeper page goes on where the first stopped
+    assert few == first == deeper == 6
+    assert "Deal 10" in html and "Deal 09" not in html
+    assert "Deal 09" in rest and "Early 0" in rest and "Deal 10" not in rest
+
+
 # --- the card ------------------------------------------------------------------------------------------------
 
 

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('salesguide', '0007_board_column_indexes'),
+        ("salesguide", "0007_board_column_indexes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='sale',
-            name='sale_status_type_stage_idx',
+            model_name="sale",
+            name="sale_status_type_stage_idx",
         ),
         migrations.AddIndex(
-            model_name='sale',
-            index=models.Index(fields=['owner', 'status', 'stage_entered_at', 'id'], name='sale_owner_entered_idx'),
+            model_name="sale",
+            index=models.Index(fields=["owner", "status", "stage_entered_at", "id"], name="sale_owner_entered_idx"),
         ),
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,6 +35,11 @@ LIST_STATUS_BADGES: dict[str, str] = {
     SaleStatus.SOLD: "badge--success",
     SaleStatus.LOST: "badge--danger",
 }
+
+
+class NamedChoice(NamedTuple):
+    pk: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,11 @@ def sale_filters(values: dict[str, Any], user: User) -> SaleFilters:
 def sale_list(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     sale_types = list(SaleType.objects.filter(deleted=False).order_by("rank", "name", "id"))
-    stages = list(Stage.objects.filter(deleted=False).order_by("rank", "name", "id"))
+    # Plain (pk, name) pairs: the filter names a stage of every sale type, often more than a hundred.
+    stages = [
+        NamedChoice(pk, name)
+        for pk, name in Stage.objects.filter(deleted=False).order_by("rank", "name", "id").values_list("id", "name")
+    ]
     owners: list[User] = list(active_users())
     form = SaleFilterForm(request.GET, sale_types=sale_types, stages=stages, owners=owners)
     filters = form.values()
