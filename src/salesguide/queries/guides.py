@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -110,65 +112,68 @@ def has_active_guide(sale_type: SaleType) -> bool:
 
 
 def guide_of_sale_type(sale_type: SaleType) -> GuideView:
-    """Three queries whatever the size of the guide: links with stages, follow-ups, documents."""
-    links = (
-        live_links(sale_type.pk)
-        .select_related("stage")
-        .prefetch_related(
-            Prefetch(
-                "followups",
-                queryset=SuggestedFollowup.objects.filter(deleted=False)
-                .select_related("activity_type")
-                .order_by("rank", "id"),
-            ),
-            Prefetch(
-                "documents",
-                queryset=SuggestedDocument.objects.filter(deleted=False)
-                .select_related("template")
-                .order_by("rank", "id"),
-            ),
+    """Three queries whatever the size of the guide: links with stages, follow-ups, documents. Plain values, not
+    model objects: the card reads this on every open (decision 0005), and building some sixty model instances
+    cost more than the three statements."""
+    links = list(
+        live_links(sale_type.pk).values_list(
+            "id", "stage_id", "stage__name", "stage__probability", "stage__description", "expected_days"
         )
     )
+    link_ids = [link[0] for link in links]
+    followups: dict[int, list[FollowupView]] = {link_id: [] for link_id in link_ids}
+    documents: dict[int, list[DocumentView]] = {link_id: [] for link_id in link_ids}
+    if link_ids:
+        followup_rows: Iterable[tuple[Any, ...]] = (
+            SuggestedFollowup.objects.filter(link_id__in=link_ids, deleted=False)
+            .order_by("rank", "id")
+            .values_list(
+                "link_id",
+                "id",
+                "name",
+                "purpose",
+                "activity_type_id",
+                "activity_type__name",
+                "activity_type__kind",
+                "days_offset",
+                "duration_minutes",
+                "text",
+                "auto_suggest",
+                "rank",
+                "activity_type__default_duration_minutes",
+            )
+        )
+        for link_id, *values in followup_rows:
+            followups[link_id].append(FollowupView(*values))
+        document_rows: Iterable[tuple[Any, ...]] = (
+            SuggestedDocument.objects.filter(link_id__in=link_ids, deleted=False)
+            .order_by("rank", "id")
+            .values_list(
+                "link_id",
+                "id",
+                "name",
+                "purpose",
+                "template_id",
+                "template__name",
+                "template__kind",
+                "subject",
+                "our_reference",
+                "rank",
+            )
+        )
+        for link_id, *values in document_rows:
+            documents[link_id].append(DocumentView(*values))
     stages = [
         GuideStageView(
-            stage_id=link.stage_id,
-            name=link.stage.name,
-            probability=link.stage.probability,
-            description=link.stage.description,
-            expected_days=link.expected_days,
-            followups=[
-                FollowupView(
-                    id=f.pk,
-                    name=f.name,
-                    purpose=f.purpose,
-                    activity_type_id=f.activity_type_id,
-                    activity_type_name=f.activity_type.name,
-                    activity_kind=f.activity_type.kind,
-                    days_offset=f.days_offset,
-                    duration_minutes=f.duration_minutes,
-                    text=f.text,
-                    auto_suggest=f.auto_suggest,
-                    rank=f.rank,
-                    activity_type_minutes=f.activity_type.default_duration_minutes,
-                )
-                for f in link.followups.all()
-            ],
-            documents=[
-                DocumentView(
-                    id=d.pk,
-                    name=d.name,
-                    purpose=d.purpose,
-                    template_id=d.template_id,
-                    template_name=d.template.name,
-                    template_kind=d.template.kind,
-                    subject=d.subject,
-                    our_reference=d.our_reference,
-                    rank=d.rank,
-                )
-                for d in link.documents.all()
-            ],
+            stage_id=stage_id,
+            name=name,
+            probability=probability,
+            description=description,
+            expected_days=expected_days,
+            followups=followups[link_id],
+            documents=documents[link_id],
         )
-        for link in links
+        for link_id, stage_id, name, probability, description, expected_days in links
     ]
     return GuideView(
         sale_type_id=sale_type.pk,
