@@ -33,6 +33,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests before them (default 10)")
     parser.add_argument("--small", type=int, default=None, help="the smaller size (default 10,000 or sales/10)")
     parser.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
+    parser.add_argument(
+        "--import-sales",
+        type=int,
+        default=1_000_000,
+        help="sales in the import scenario's larger file (default 1,000,000; a tenth first; 0: no import scenario)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON to this file")
     return parser.parse_args(argv)
 
@@ -171,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
                 "statements": before["statements"],
             }
             result["statements_equal"] = before["statements"] == result.get("statements")
+    imports = None
+    if args.import_sales > 0 and (not wanted or "imports" in wanted):
+        from bench.imports import import_scenario
+
+        _log(f"bench: import scenario at {args.import_sales // 10:,} and {args.import_sales:,} sales")
+        data_dir = Path(os.environ["SALESGUIDE_DATA_DIR"])
+        imports = import_scenario(data_dir, (args.import_sales // 10, args.import_sales), seed=args.seed, log=_log)
     output = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -179,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "activities": generator.activities,
         "generation_seconds": round(generated, 1),
         "scenarios": results,
+        "imports": imports,
     }
     text = json.dumps(output, indent=2, ensure_ascii=False)
     print(text)

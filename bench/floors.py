@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 
-from salesguide.models import Company, PipelineTotal, Sale, SaleType, Stage, User
+from salesguide.models import Company, Contact, PipelineTotal, Sale, SaleType, Stage, User
 
 Statements = list[tuple[str, list[Any]]]
 
@@ -124,3 +124,81 @@ def run(statements: Statements) -> int:
             cursor.execute(sql, params)
             rows += len(cursor.fetchall())
     return rows
+
+
+# --- word search (decision 0009): the same question asked of the search index by hand --------------------------
+
+
+def _search_words(q: str) -> list[str]:
+    return q.split()
+
+
+def _fts(words: list[str]) -> str:
+    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def _upper_like(columns: list[str], words: list[str], company_column: str | None = None) -> tuple[str, list[Any]]:
+    """Every word in one of the columns (or the company's name), as PostgreSQL's trigram indexes answer it: the
+    companies holding the word as an array read once, so that each branch of the OR can use an index."""
+    clauses, params = [], []
+    for word in words:
+        tests = [f"UPPER({column}) LIKE UPPER(%s)" for column in columns]
+        params += [f"%{word}%"] * len(columns)
+        if company_column is not None:
+            tests.append(
+                f"{company_column} = ANY(ARRAY(SELECT id FROM {_t(Company)} WHERE UPPER(name) LIKE UPPER(%s)))"
+            )
+            params.append(f"%{word}%")
+        clauses.append("(" + " OR ".join(tests) + ")")
+    return " AND ".join(clauses), params
+
+
+def search_sales(q: str) -> Statements:
+    """The first page of the sales holding every word of ``q`` in their title or company name, newest first."""
+    words = _search_words(q)
+    shown = (
+        f"s.id, s.title, s.amount, s.currency, s.status, s.probability, s.next_activity_at, st.name, c.name, "
+        f"u.username, t.name FROM {{source}} LEFT JOIN {_t(Stage)} st ON st.id = s.stage_id "
+        f"LEFT JOIN {_t(Company)} c ON c.id = s.company_id JOIN {_t(User)} u ON u.id = s.owner_id "
+        f"JOIN {_t(SaleType)} t ON t.id = s.sale_type_id"
+    )
+    if connection.vendor == "sqlite":
+        source = f"salesguide_sale_search f JOIN {_t(Sale)} s ON s.id = f.rowid"
+        sql = (
+            f"SELECT {shown.format(source=source)} WHERE salesguide_sale_search MATCH %s ORDER BY f.rowid DESC LIMIT 51"  # noqa: S608
+        )
+        return [(sql, [_fts(words)])]
+    where, params = _upper_like(["s.title"], words, "s.company_id")
+    sql = f"SELECT {shown.format(source=f'{_t(Sale)} s')} WHERE {where} ORDER BY s.id DESC LIMIT 51"  # noqa: S608
+    return [(sql, params)]
+
+
+def _search_by_name(
+    table: str, fts_table: str, columns: list[str], order: str, q: str, company_column: str | None = None
+) -> Statements:
+    words = _search_words(q)
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT * FROM {table} WHERE id IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH %s) "  # noqa: S608
+            f"ORDER BY {order} LIMIT 51"
+        )
+        return [(sql, [_fts(words)])]
+    where, params = _upper_like(columns, words, company_column)
+    return [(f"SELECT * FROM {table} WHERE {where} ORDER BY {order} LIMIT 51", params)]  # noqa: S608
+
+
+def search_companies(q: str) -> Statements:
+    """The first page of the companies holding every word of ``q`` in their name, city, e-mail or number."""
+    columns = ["name", "city", "email", "org_number"]
+    return _search_by_name(_t(Company), "salesguide_company_search", columns, "LOWER(name), id", q)
+
+
+def search_contacts(q: str) -> Statements:
+    """The first page of the contacts holding every word of ``q`` in their name, e-mail, phone, job title or
+    company name."""
+    # The name as the trigram index on it has it (migration 0010).
+    name = "(COALESCE(first_name, '') || COALESCE((COALESCE(' ', '') || COALESCE(last_name, '')), ''))::text"
+    columns = [name if connection.vendor == "postgresql" else "first_name", "email", "phone", "title"]
+    return _search_by_name(
+        _t(Contact), "salesguide_contact_search", columns, "LOWER(last_name), LOWER(first_name), id", q, "company_id"
+    )

@@ -25,6 +25,7 @@ from salesguide.services.reopen_followup import REOPEN_FOLLOWUP_TIME, reopen_fol
 SALE_COLUMNS = (
     "id",
     "title",
+    "external_ref",
     "sale_type_id",
     "company_id",
     "contact_id",
@@ -254,6 +255,7 @@ class SaleMaker:
         sale = (
             sale_id,
             title,
+            "",
             sale_type.id,
             company_id,
             None,

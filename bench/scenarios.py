@@ -343,6 +343,7 @@ def scenarios(world: World) -> list[Scenario]:
             lambda i: floors.pipeline_aggregate(),
             Target("p95 ≤ 50 ms and not growing with the number of sales", p95_ms=50),
         ),
+        *search_scenarios(world),
         Scenario(
             "report_forecast",
             "GET /api/v1/reports/forecast: open sales by expected month with sold beside them",
@@ -370,6 +371,59 @@ def scenarios(world: World) -> list[Scenario]:
             report("adherence", by_type),
             of_report("adherence"),
             report_target,
+        ),
+    ]
+
+
+def search_scenarios(world: World) -> list[Scenario]:
+    """Word search (issue 11, decision 0009) through the API: each request takes the next of three kinds of query
+    (a rare word, a common word, two words), so the p95 covers the worst of them. The kinds go round in fives
+    (rare, common, two words, rare, two words): the request whose statements are counted (the 25th at the small
+    size, the 110th at the full one) is then of the same kind at both sizes."""
+    from bench.catalog import CITIES, WORDS
+    from bench.contacts import LAST_NAMES
+    from bench.history import TITLE_WORDS
+
+    api = world.api
+    kinds = (0, 1, 2, 0, 2)
+    target = Target("p95 ≤ 50 ms (word search, rare, common and two words)", p95_ms=50)
+
+    def sale_query(i: int) -> str:
+        rare = str(10_000 + (i * 7919) % 89_000)  # a number in few titles: "Sale 12345 …"
+        return (rare, "sale", f"{TITLE_WORDS[i % len(TITLE_WORDS)]} {WORDS[i % len(WORDS)]}")[kinds[i % len(kinds)]]
+
+    def company_query(i: int) -> str:
+        rare = str(1000 + (i * 31) % 9000)  # the number in a few names: "Maple Cedar 1234"
+        return (rare, CITIES[i % len(CITIES)].lower(), f"{WORDS[i % len(WORDS)]} {WORDS[(i * 7) % len(WORDS)]}")[
+            kinds[i % len(kinds)]
+        ]
+
+    def contact_query(i: int) -> str:
+        rare = f".{100 + (i * 37) % 20_000}@"  # in one e-mail address: "visser.1234@maple.example"
+        last = LAST_NAMES[i % len(LAST_NAMES)].split()[-1].lower()
+        return (rare, last, f"anna {last}")[kinds[i % len(kinds)]]
+
+    return [
+        Scenario(
+            "search_sales_api",
+            "GET /api/v1/sales?q=…&limit=50: a rare word, a common word (in every title), two words in turn",
+            lambda i: api.get("/api/v1/sales", {"q": sale_query(i), "limit": 50}),
+            lambda i: floors.search_sales(sale_query(i)),
+            target,
+        ),
+        Scenario(
+            "search_companies_api",
+            "GET /api/v1/companies?q=…&limit=50: a number in a few names, a city, two words in turn",
+            lambda i: api.get("/api/v1/companies", {"q": company_query(i), "limit": 50}),
+            lambda i: floors.search_companies(company_query(i)),
+            target,
+        ),
+        Scenario(
+            "search_contacts_api",
+            "GET /api/v1/contacts?q=…&limit=50: a piece of one e-mail address, a last name, two words in turn",
+            lambda i: api.get("/api/v1/contacts", {"q": contact_query(i), "limit": 50}),
+            lambda i: floors.search_contacts(contact_query(i)),
+            target,
         ),
     ]
 

@@ -251,6 +251,8 @@ def test_serve_collects_static_files_then_hands_over_to_gunicorn(monkeypatch, se
         "0.0.0.0:8123",
         "--workers",
         "2",
+        "--timeout",
+        "600",
         "--access-logfile",
         "-",
     ]

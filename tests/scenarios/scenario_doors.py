@@ -6,7 +6,8 @@ unchanged through each. A new door (the board, an import) is one more class here
 shown again with an error, an error message, or no form offering the action at all).
 
 The board door offers only what the board does (moving a sale); the table plays through it the scenarios that
-only move (``offers``).
+only move (``offers``). The import door (issue 11) offers what a sales file can say: a new sale in a stage and
+status, and a sale's new stage or status.
 
 The web door behaves like a browser: it opens the page, reads the form the page shows (hidden ``version``
 included, disabled fields left out, the selected option of each select), changes what the user changes and
@@ -15,14 +16,21 @@ posts it; after a redirect it reads the page the browser lands on.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
+import tempfile
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from scenario_world import USER_ZONE, Offer, Proposal, World
 
@@ -212,6 +220,16 @@ class ServiceDoor:
     def shows_guide(self, sale_id: int) -> bool:
         return sale_guide(Sale.objects.select_related("sale_type").get(pk=sale_id)).has_guide
 
+    def import_sale(self, **values: Any) -> int:
+        """A one-row import through the import service, as the seller."""
+        from salesguide.services.imports import import_rows
+
+        values["sale_type"] = values.pop("sale_type_id")
+        result = import_rows(self._actor(), "sales", [(2, values)])
+        if result.problems:
+            raise Refused("; ".join(problem.message.render() for problem in result.problems))
+        return int(Sale.objects.latest("id").pk)
+
     def hand_over(self, sale_id: int, owner: str) -> None:
         """Only for setting a scene: an administrator makes the sale someone else's."""
         sales.update_sale(self.world.admin, sale_id, version=self._version(sale_id), owner_id=self.world.user(owner))
@@ -246,6 +264,18 @@ class ApiDoor:
 
     def _version(self, sale_id: int) -> int:
         return int(self._send("get", f"sales/{sale_id}")["version"])
+
+    def import_sale(self, **values: Any) -> int:
+        """``POST /imports/sales`` with a one-row CSV file."""
+        file = io.BytesIO(sales_csv([values]))
+        file.name = "sale.csv"
+        headers = {"Accept-Language": "en", **self.seller}
+        response = self.client.post("/api/v1/imports/sales", {"file": file}, headers=headers)
+        assert response.status_code < 500, response.content
+        if response.status_code >= 400:
+            raise Refused(f"{response.status_code} {response.content.decode()}")
+        assert response.json()["created"] == 1
+        return int(Sale.objects.latest("id").pk)
 
     def create(self, *, title: str, sale_type_id: int, amount: int = 0, currency: str | None = None) -> int:
         body: dict[str, Any] = {"title": title, "sale_type_id": sale_type_id, "amount": amount}
@@ -702,16 +732,107 @@ class BoardDoor:
         assert _path(self.seller.landed) == "/board/", self.seller.landed
 
 
-AnyDoor = type[ServiceDoor] | type[ApiDoor] | type[WebDoor] | type[BoardDoor]
+# A file's columns for the values a scenario gives (names stay names: the file refers by name or id).
+_FILE_COLUMNS = {
+    "id": "Id",
+    "title": "Title",
+    "sale_type_id": "Sale type",
+    "stage": "Stage",
+    "stage_id": "Stage",
+    "status": "Status",
+    "amount": "Amount",
+    "currency": "Currency",
+    "closed_date": "Closed date",
+}
+
+
+def _cell(name: str, value: Any) -> str:
+    if name == "amount":
+        return f"{value // 100}.{value % 100:02d}"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def sales_csv(rows: list[dict[str, Any]]) -> bytes:
+    """An English CSV file of sales with the columns the rows use."""
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_FILE_COLUMNS[name] for name in names])
+    for row in rows:
+        writer.writerow([_cell(name, row[name]) if row.get(name) is not None else "" for name in names])
+    return out.getvalue().encode()
+
+
+class ImportDoor:
+    """A sales file imported with ``salesguide import sales FILE --as <seller>``: a one-row file creates a sale in
+    the stage and status it names; a row with a sale's id and a new stage or status moves, closes or reopens it.
+
+    A file has no column for a reason or a competitor and no re-open date, so the door offers only what a file
+    can say (``OFFERS``: each action with the inputs it takes); the table plays through it the rows that fit."""
+
+    name = "import"
+    OFFERS: dict[str, frozenset[str]] = {
+        "import": frozenset({"title", "sale_type", "stage", "status", "amount", "currency", "closed_date"}),
+        "move": frozenset({"stage"}),
+        "sold": frozenset({"date", "amount"}),
+        "lost": frozenset({"date"}),
+        "reopen": frozenset(),
+    }
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def _import(self, row: dict[str, Any]) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "sales.csv"
+            path.write_bytes(sales_csv([row]))
+            try:
+                call_command(
+                    "import",
+                    "sales",
+                    str(path),
+                    "--as",
+                    self.world.seller.username,
+                    stdout=io.StringIO(),
+                    stderr=io.StringIO(),
+                )
+            except CommandError as error:
+                raise Refused(str(error)) from error
+
+    def import_sale(self, **values: Any) -> int:
+        self._import(values)
+        return int(Sale.objects.latest("id").pk)
+
+    def move(self, sale_id: int, stage_id: int) -> None:
+        self._import({"id": sale_id, "stage_id": stage_id})
+
+    def sold(self, sale_id: int, *, date: dt.date, amount: int | None = None) -> None:
+        self._import({"id": sale_id, "status": "sold", "closed_date": date, "amount": amount})
+
+    def lost(self, sale_id: int, *, date: dt.date) -> None:
+        self._import({"id": sale_id, "status": "lost", "closed_date": date})
+
+    def reopen(self, sale_id: int) -> None:
+        self._import({"id": sale_id, "status": "open"})
+
+
+AnyDoor = type[ServiceDoor] | type[ApiDoor] | type[WebDoor] | type[BoardDoor] | type[ImportDoor]
 DOORS: dict[str, AnyDoor] = {
     "service": ServiceDoor,
     "api": ApiDoor,
     "web": WebDoor,
     "board": BoardDoor,
+    "import": ImportDoor,
 }
 
 
-def offers(door: AnyDoor, action: str) -> bool:
-    """Whether a door offers an action: every door offers them all, but one that names its ``OFFERS``."""
-    offered: frozenset[str] | None = getattr(door, "OFFERS", None)
-    return offered is None or action in offered
+def offers(door: AnyDoor, action: str, inputs: Collection[str] = ()) -> bool:
+    """Whether a door offers an action with these inputs: every door offers them all, but one that names its
+    ``OFFERS`` (the actions, or each action with the inputs it takes). Importing a sale is offered by the doors
+    that have a way to (``import_sale``)."""
+    offered: Collection[str] | Mapping[str, frozenset[str]] | None = getattr(door, "OFFERS", None)
+    if offered is None:
+        return action != "import" or hasattr(door, "import_sale")
+    if isinstance(offered, Mapping):
+        return action in offered and set(inputs) <= offered[action]
+    return action in offered

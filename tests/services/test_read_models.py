@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -227,7 +228,9 @@ def test_a_page_of_sales_is_one_query_when_its_rows_show_stage_company_owner_and
     sale_world: dict[str, Any], django_assert_num_queries: Any
 ) -> None:
     # When a page is read with everything its rows show (Given three sales with "deal" in their title)
-    with django_assert_num_queries(1):
+    # (PostgreSQL first looks up the companies holding the word, so that the page's plan knows how many there
+    # are: decision 0009)
+    with django_assert_num_queries(1 if connection.vendor == "sqlite" else 2):
         page = sale_list.sale_page(sale_list.SaleFilters(q="deal"), limit=50)
         shown = [
             (s.title, s.stage.name, s.company and s.company.name, s.owner.username, s.sale_type.name)

@@ -43,6 +43,10 @@ from salesguide.domain.selling import ChangeKind
             "probability 50% → 80%.",
         ),
         (
+            ChangeFacts(ChangeKind.IMPORTED, None, "Offer", None, 60),
+            "Imported from a file in stage Offer, probability 60%.",
+        ),
+        (
             ChangeFacts("stage_removed", "Offer", None, 50, 50),  # the kind as the database stores it
             "Moved because stage “Offer” was deleted or taken out of this sale type: Offer → —, probability stays 50%.",
         ),

@@ -24,10 +24,11 @@ from salesguide.api.activity_schemas import (
 from salesguide.api.auth import actor
 from salesguide.api.errors import BODY, QUERY, READ, WRITE, responses
 from salesguide.api.fields import PathId
+from salesguide.api.list_files import FileFormatParams, file_answer, file_operation
 from salesguide.api.sales import local
 from salesguide.domain.activities import is_overdue
 from salesguide.models import Activity
-from salesguide.queries import activity_list
+from salesguide.queries import activity_list, list_files
 from salesguide.queries import sales as queries
 from salesguide.services import activities as service
 from salesguide.services import clock, lists
@@ -73,10 +74,12 @@ def load_activity(activity_id: int) -> dict[str, Any]:
         "are those of your time zone (the one on your profile, else the installation's). By start, so overdue "
         "ones come first; with `completed=true` the latest completed first. A salesperson's `owner` is always "
         "themselves: only managers and administrators list someone else's activities by owner. The same list, "
-        "in the same order, as the web's activity list."
+        "in the same order, as the web's activity list. `format=csv` or `xlsx`: all of it as a file (times in "
+        "your time zone)."
     ),
+    openapi_extra=file_operation(),
 )
-def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> dict[str, Any]:
+def list_activities(request: HttpRequest, params: Query[ActivityListParams], file: Query[FileFormatParams]) -> Any:
     user = actor(request)
     filters = activity_list.ActivityFilters(
         sale=params.sale,
@@ -87,6 +90,8 @@ def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> 
         period=params.period,
     )
     now = clock.now_for(user)
+    if file.format != "json":
+        return file_answer(request, list_files.activity_file(user, filters, now=now), file.format)
     result = activity_list.activity_page(user, filters, now=now, limit=params.limit, after=params.after)
     return {"items": [activity_out(a, now) for a in result.items], "next": result.next}
 

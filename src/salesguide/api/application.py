@@ -16,6 +16,7 @@ from salesguide.api import (
     documents,
     guides,
     health,
+    imports,
     lists,
     our_company,
     reports,
@@ -73,3 +74,4 @@ for module in (health, stages, lists, templates, sale_types, guides, users, cust
 for module in (sales, sale_lines, sale_guide, sale_print, activities, documents, calendar, reports):
     api.add_router("", module.router)
 api.add_router("", board.router)
+api.add_router("", imports.router)

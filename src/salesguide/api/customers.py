@@ -22,8 +22,10 @@ from salesguide.api.customer_schemas import (
 )
 from salesguide.api.errors import BODY, QUERY, READ, WRITE, responses
 from salesguide.api.fields import PathId
+from salesguide.api.list_files import FileFormatParams, file_answer, file_operation
 from salesguide.models import Company, Contact
 from salesguide.queries import customers as queries
+from salesguide.queries import list_files
 from salesguide.services import customers, lists
 
 router = Router()
@@ -78,10 +80,16 @@ def _contact(contact_id: int) -> Contact:
     response=responses({200: CompanyListOut}, *READ, *QUERY),
     tags=COMPANIES,
     summary="List companies by name",
-    description="`q` finds companies by name, city, e-mail address or registration number, ignoring case.",
+    description=(
+        "`q` finds companies by name, city, e-mail address or registration number, ignoring case. "
+        "`format=csv` or `xlsx`: all of them as a file."
+    ),
+    openapi_extra=file_operation(),
 )
-def list_companies(request: HttpRequest, params: Query[CompanyListParams]) -> dict[str, Any]:
+def list_companies(request: HttpRequest, params: Query[CompanyListParams], file: Query[FileFormatParams]) -> Any:
     filters = queries.CompanyFilters(q=params.q)
+    if file.format != "json":
+        return file_answer(request, list_files.company_file(filters), file.format)
     result = queries.company_page(filters, limit=params.limit, after=params.after)
     return {"items": [company_out(c) for c in result.items], "next": result.next}
 
@@ -136,11 +144,14 @@ def delete_company(request: HttpRequest, id: PathId) -> tuple[int, None]:
     summary="List contacts by last name",
     description=(
         "`q` finds contacts by name, e-mail address, phone, job title or company name, ignoring case; "
-        "`company` lists one company's contacts."
+        "`company` lists one company's contacts. `format=csv` or `xlsx`: all of them as a file."
     ),
+    openapi_extra=file_operation(),
 )
-def list_contacts(request: HttpRequest, params: Query[ContactListParams]) -> dict[str, Any]:
+def list_contacts(request: HttpRequest, params: Query[ContactListParams], file: Query[FileFormatParams]) -> Any:
     filters = queries.ContactFilters(q=params.q, company=params.company)
+    if file.format != "json":
+        return file_answer(request, list_files.contact_file(filters), file.format)
     result = queries.contact_page(filters, limit=params.limit, after=params.after)
     return {"items": [contact_out(c) for c in result.items], "next": result.next}
 

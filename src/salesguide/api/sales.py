@@ -18,6 +18,7 @@ from ninja import Query, Router
 from salesguide.api.auth import actor
 from salesguide.api.errors import BODY, QUERY, READ, WRITE, responses
 from salesguide.api.fields import PathId
+from salesguide.api.list_files import FileFormatParams, file_answer, file_operation
 from salesguide.api.paging import PageParams
 from salesguide.api.sales_schemas import (
     CompleteSaleIn,
@@ -38,7 +39,7 @@ from salesguide.api.sales_schemas import (
 from salesguide.domain import selling
 from salesguide.domain.activities import is_overdue
 from salesguide.models import Sale, StageChange, User
-from salesguide.queries import sale_list
+from salesguide.queries import list_files, sale_list
 from salesguide.queries import sales as queries
 from salesguide.queries.history import sentence_of
 from salesguide.services import activities, lists
@@ -143,10 +144,12 @@ def _proposed_reopen_followup(user: User, sale_id: int) -> dict[str, Any] | None
     summary="List sales, newest first",
     description=(
         "Filters combine: `sale_type`, `stage`, `status`, `owner`, `company`, and `q` (every word, ignoring case, "
-        "in the title or the company's name). The same list, in the same order, as the web's sale list."
+        "in the title or the company's name). The same list, in the same order, as the web's sale list. "
+        "`format=csv` or `xlsx`: all of it as a file."
     ),
+    openapi_extra=file_operation(),
 )
-def list_sales(request: HttpRequest, params: Query[SaleListParams]) -> dict[str, Any]:
+def list_sales(request: HttpRequest, params: Query[SaleListParams], file: Query[FileFormatParams]) -> Any:
     filters = sale_list.SaleFilters(
         sale_type=params.sale_type,
         stage=params.stage,
@@ -155,6 +158,8 @@ def list_sales(request: HttpRequest, params: Query[SaleListParams]) -> dict[str,
         company=params.company,
         q=params.q,
     )
+    if file.format != "json":
+        return file_answer(request, list_files.sale_file(filters), file.format)
     result = sale_list.sale_page(filters, limit=params.limit, after=params.after)
     viewer = actor(request)
     return {"items": [sale_out(sale, viewer) for sale in result.items], "next": result.next}

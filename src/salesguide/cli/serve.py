@@ -11,6 +11,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 WORKERS = 2
+# Seconds a request may take before gunicorn restarts its worker. Exports stream a whole filtered list (an XLSX
+# of a million sales takes ~100 s to write) and imports check a whole file in the request: gunicorn's default
+# of 30 s would cut them off halfway.
+TIMEOUT = 600
 
 
 def gunicorn_argv(host: str, port: int) -> list[str]:
@@ -24,6 +28,8 @@ def gunicorn_argv(host: str, port: int) -> list[str]:
         bind,
         "--workers",
         str(WORKERS),
+        "--timeout",
+        str(TIMEOUT),
         "--access-logfile",
         "-",
     ]

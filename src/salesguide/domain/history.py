@@ -24,6 +24,7 @@ _SENTENCES: dict[ChangeKind, str] = {
     ChangeKind.STALLED: gettext_noop("Stalled in stage %(to_stage)s, %(probability)s."),
     ChangeKind.REOPENED: gettext_noop("Reopened in stage %(to_stage)s, %(probability)s."),
     ChangeKind.SALE_TYPE: gettext_noop("Sale type changed: stage %(from_stage)s → %(to_stage)s, %(probability)s."),
+    ChangeKind.IMPORTED: gettext_noop("Imported from a file in stage %(to_stage)s, %(probability)s."),
     ChangeKind.STAGE_REMOVED: gettext_noop(
         "Moved because stage “%(from_stage)s” was deleted or taken out of this sale type: "
         "%(from_stage)s → %(to_stage)s, %(probability)s."

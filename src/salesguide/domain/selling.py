@@ -34,6 +34,7 @@ class ChangeKind(StrEnum):
     REOPENED = "reopened"
     SALE_TYPE = "sale_type"
     STAGE_REMOVED = "stage_removed"
+    IMPORTED = "imported"
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,67 @@ def move_after_removal(
         probability, manual = _probability_on_entering(state, stage, policy)
         after = replace(state, stage_id=stage.id, probability=probability, probability_is_manual=manual)
     return Outcome(after, _change(ChangeKind.STAGE_REMOVED, state, after))
+
+
+# --- importing -----------------------------------------------------------------------------------------------
+
+
+def place_imported(
+    stages: Sequence[StageInfo],
+    stage_id: int | None,
+    status: SaleStatus | str | None,
+    probability: int | None,
+    policy: ProbabilityPolicy | str,
+) -> Outcome:
+    """Where a sale read from a file starts (issue 11): in the stage and status the file gives, by the same rules
+    as a sale that got there by hand, in one ``IMPORTED`` history row.
+
+    No stage: an open sale starts in its type's first stage (as ``start``); a closed or stalled one must say in
+    which stage it closed, because that is what reopening and the reports read. A sold sale's probability is 100
+    and a lost one's 0, as ``close_as_sold``/``close_as_lost`` make them (a probability in the file is the
+    estimate that closing replaced, so it is not kept). An open or stalled sale takes its stage's probability
+    unless the file gives another, which is then set by hand (as ``set_probability``) — under either policy,
+    because the policy decides what later moves do with a value set by hand, not whether one may be set."""
+    del policy  # the same placement under both policies (see above); kept for the callers' symmetry with moves
+    status = SaleStatus(status or SaleStatus.OPEN)
+    problems: list[FieldProblem] = []
+    if probability is not None:
+        problems += probability_problems(probability)
+    stage: StageInfo | None = None
+    if stage_id is not None:
+        stage = next((s for s in stages if s.id == stage_id), None)
+        if stage is None:
+            problems.append(
+                FieldProblem(("stage",), Message(gettext_noop("That stage is not one of this sale type's stages.")))
+            )
+    elif status != SaleStatus.OPEN:
+        problems.append(
+            FieldProblem(
+                ("stage",),
+                Message(gettext_noop("A sold, lost or stalled sale needs the stage it was in when it closed.")),
+            )
+        )
+    elif stages:
+        stage = stages[0]
+    if problems:
+        raise ValidationFailed(problems)
+    stage_probability = stage.probability if stage is not None else 0
+    if status == SaleStatus.SOLD:
+        own, manual = 100, False
+    elif status == SaleStatus.LOST:
+        own, manual = 0, False
+    elif probability is not None and probability != stage_probability:
+        own, manual = probability, True
+    else:
+        own, manual = stage_probability, False
+    state = SaleState(
+        stage_id=stage.id if stage is not None else None,
+        probability=own,
+        status=status,
+        probability_is_manual=manual,
+        stage_when_closed_id=stage.id if stage is not None and status != SaleStatus.OPEN else None,
+    )
+    return Outcome(state, _change(ChangeKind.IMPORTED, None, state))
 
 
 # --- closing -------------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ class SaleStatus(models.TextChoices):
 
 class Sale(models.Model):
     title = models.CharField(_("title"), max_length=200)
+    # The sale's key in the system it was imported from (issue 11): importing the same file again updates it.
+    external_ref = models.CharField(_("external reference"), max_length=100, blank=True, default="")
     sale_type = models.ForeignKey(SaleType, verbose_name=_("sale type"), on_delete=models.PROTECT)
     company = models.ForeignKey(
         Company, verbose_name=_("company"), null=True, blank=True, on_delete=models.PROTECT, related_name="sales"
@@ -73,6 +75,9 @@ class Sale(models.Model):
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(condition=Q(probability__lte=100), name="sale_probability_range"),
+            models.UniqueConstraint(
+                fields=["external_ref"], condition=~Q(external_ref=""), name="sale_external_ref_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["owner", "status"], name="sale_owner_status_idx"),

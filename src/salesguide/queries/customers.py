@@ -17,10 +17,15 @@ from django.db.models.functions import Concat, Lower
 
 from salesguide.models import Company, Contact
 from salesguide.queries.paging import Page, SortKey, keyset_page
-from salesguide.queries.search import matching, search_words
+from salesguide.queries.search import SearchIndex, matching, search_words
 
-COMPANY_SEARCH_FIELDS = ("name", "city", "email", "org_number")
-CONTACT_SEARCH_FIELDS = ("search_name", "email", "phone", "title", "company__name")
+# The FTS tables on SQLite hold the text of these fields (migration 0010).
+COMPANY_SEARCH = SearchIndex(("name", "city", "email", "org_number"), fts_table="salesguide_company_search")
+CONTACT_SEARCH = SearchIndex(
+    ("search_name", "email", "phone", "title", "company__name"), fts_table="salesguide_contact_search"
+)
+COMPANY_SEARCH_FIELDS = COMPANY_SEARCH.fields
+CONTACT_SEARCH_FIELDS = CONTACT_SEARCH.fields
 
 
 COMPANY_ORDER = (SortKey("name", expression=Lower("name")), SortKey("id"))
@@ -44,7 +49,7 @@ class ContactFilters:
 
 def companies(q: str | None = None) -> models.QuerySet[Company]:
     """Companies whose name, city, e-mail address or registration number contain every word of ``q``."""
-    return matching(Company.objects.all(), COMPANY_SEARCH_FIELDS, q)
+    return matching(Company.objects.all(), COMPANY_SEARCH, q)
 
 
 def contacts(q: str | None = None, company_id: int | None = None) -> models.QuerySet[Contact]:
@@ -55,7 +60,7 @@ def contacts(q: str | None = None, company_id: int | None = None) -> models.Quer
         queryset = queryset.filter(company_id=company_id)
     if search_words(q):
         queryset = queryset.alias(search_name=Concat("first_name", Value(" "), "last_name"))
-    return matching(queryset, CONTACT_SEARCH_FIELDS, q)
+    return matching(queryset, CONTACT_SEARCH, q)
 
 
 def company_page(filters: CompanyFilters | None = None, *, limit: int, after: str | None = None) -> Page[Company]:

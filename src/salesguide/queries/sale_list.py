@@ -2,7 +2,8 @@
 
 Both doors translate their parameters into ``SaleFilters`` (named as the API's query parameters) and get the
 same sales in the same order: newest first, so a new sale shows at the top of the first page, paged by keyset
-so the hundredth page costs what the first does. A page is one query: the sales with their stage, company,
+so the hundredth page costs what the first does (with ``q`` too: decision 0009). A page is one query (on
+PostgreSQL, with ``q``, after one lookup of the companies holding each word): the sales with their stage, company,
 owner and sale type joined in, which is all a row of either door shows.
 """
 
@@ -14,11 +15,12 @@ from dataclasses import dataclass
 from django.db import models
 
 from salesguide.models import Sale
-from salesguide.queries.paging import Page, decode_cursor, encode_cursor, keyset_page
-from salesguide.queries.search import matching
+from salesguide.queries.paging import OrderSpec, Page, SortKey, decode_cursor, encode_cursor, keyset_page
+from salesguide.queries.search import SearchIndex, matching_newest_first
 
-# ``q`` finds a sale by its title or its company's name.
-SALE_SEARCH_FIELDS = ("title", "company__name")
+# ``q`` finds a sale by its title or its company's name (the FTS table on SQLite: migration 0010).
+SALE_SEARCH = SearchIndex(("title", "company__name"), fts_table="salesguide_sale_search")
+SALE_SEARCH_FIELDS = SALE_SEARCH.fields
 SALE_ORDER = ("-id",)
 
 
@@ -37,6 +39,12 @@ class SaleFilters:
 def sales(filters: SaleFilters) -> models.QuerySet[Sale]:
     """Sales matching every filter, with what their rows show selected with them; ``q`` matches every word in
     the title or the company's name."""
+    return _searched_sales(filters)[0]
+
+
+def _searched_sales(filters: SaleFilters) -> tuple[models.QuerySet[Sale], tuple[OrderSpec, ...]]:
+    """``sales`` with the order to page them in: newest first, on the search index's rowid when the search reads
+    one in that order (the same values as the id, so cursors are the same either way)."""
     queryset = Sale.objects.select_related("stage", "company", "owner", "sale_type")
     if filters.sale_type is not None:
         queryset = queryset.filter(sale_type_id=filters.sale_type)
@@ -48,12 +56,16 @@ def sales(filters: SaleFilters) -> models.QuerySet[Sale]:
         queryset = queryset.filter(owner_id=filters.owner)
     if filters.company is not None:
         queryset = queryset.filter(company_id=filters.company)
-    return matching(queryset, SALE_SEARCH_FIELDS, filters.q)
+    queryset, key = matching_newest_first(queryset, SALE_SEARCH, filters.q)
+    if key is None:
+        return queryset, SALE_ORDER
+    return queryset, (SortKey("id", descending=True, expression=key),)
 
 
 def sale_page(filters: SaleFilters, *, limit: int, after: str | None = None) -> Page[Sale]:
     """One page of the sale list, newest first (raises ValidationFailed for a damaged ``after``)."""
-    return keyset_page(sales(filters), SALE_ORDER, limit=limit, after=after)
+    queryset, order = _searched_sales(filters)
+    return keyset_page(queryset, order, limit=limit, after=after)
 
 
 @dataclass(frozen=True)
@@ -103,10 +115,15 @@ def sale_row_page(filters: SaleFilters, *, limit: int, after: str | None = None)
     """``sale_page`` as ``SaleListRow``s: the same sales in the same order, with the same cursors (raises
     ValidationFailed for a damaged ``after``). The order is the id alone, newest first."""
     assert SALE_ORDER == ("-id",), "sale_row_page pages on the id alone"
-    queryset = sales(filters)
+    queryset, order = _searched_sales(filters)
+    key = order[0].expression if isinstance(order[0], SortKey) else None
+    if key is not None:
+        queryset = queryset.alias(newest=key)
+    newest = "newest" if key is not None else "id"
     if after is not None:
         (last_id,) = decode_cursor(after, Sale, SALE_ORDER)
-        queryset = queryset.filter(id__lt=last_id)
-    rows = [SaleListRow(*values) for values in queryset.order_by(*SALE_ORDER).values_list(*_ROW_FIELDS)[: limit + 1]]
+        queryset = queryset.filter(**{f"{newest}__lt": last_id})
+    ordered = queryset.order_by(f"-{newest}").values_list(*_ROW_FIELDS)
+    rows = [SaleListRow(*values) for values in ordered[: limit + 1]]
     items = rows[:limit]
     return SaleRowPage(items=items, next=encode_cursor([items[-1].id]) if len(rows) > limit and items else None)

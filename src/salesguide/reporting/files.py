@@ -12,6 +12,12 @@ CSV is UTF-8 with a byte-order mark (Excel reads it as UTF-8 only then), numbers
 decimal mark and separator of the reader's language: Dutch Excel expects ``;`` between fields and ``,`` in
 numbers (``1250,50``), English Excel ``,`` and ``.``. XLSX numbers are locale-free: Excel shows them the
 reader's way.
+
+The list files (companies, contacts, sales, activities; issue 11) are written the same way but streamed: rows
+come in as tuples in the order of the columns, from an iterator that may hold a million of them, and go out as
+CSV chunks (``csv_chunks``) or into an XLSX file on disk (``write_xlsx``), never all in memory. They also have
+``date`` (ISO ``2026-12-31`` in CSV, both Excels read it; a date cell in XLSX) and ``datetime`` (ISO with its
+offset in CSV; the wall-clock time in XLSX, which has no time zones) values.
 """
 
 from __future__ import annotations
@@ -19,10 +25,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import IO, Any, Literal, Protocol
 
 import xlsxwriter
 from babel.numbers import get_currency_symbol
@@ -111,22 +117,81 @@ def csv_cell(value: Any, kind: str, *, translate: Translate, decimal_mark: str =
         return _plain_number(int(number) if number.is_integer() else round(number, 2), decimal_mark)
     if kind == "bool":
         return translate("Yes") if value else translate("No")
+    if kind == "datetime" and isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if kind == "date" and isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 
 def csv_bytes(table: TableLike, *, translate: Translate, decimal_mark: str = ".") -> bytes:
     """The table's rows under its translated labels. A comma as decimal mark puts ``;`` between fields."""
+    keys = [column.key for column in table.columns]
+    rows = ([row.get(key) for key in keys] for row in table.rows)
+    return b"".join(csv_chunks(table.columns, rows, translate=translate, decimal_mark=decimal_mark))
+
+
+# Rows per chunk a CSV stream yields: big enough that the per-chunk overhead of a streamed answer disappears,
+# small enough that a chunk is a few hundred kilobytes.
+CSV_CHUNK_ROWS = 1000
+
+
+def csv_chunks(
+    columns: Sequence[ColumnLike],
+    rows: Iterable[Sequence[Any]],
+    *,
+    translate: Translate,
+    decimal_mark: str = ".",
+    labels: Mapping[str, Mapping[Any, str]] | None = None,
+) -> Iterator[bytes]:
+    """The CSV file in chunks of bytes: the byte-order mark and the translated header first, then the rows (each
+    a sequence in the order of ``columns``) ``CSV_CHUNK_ROWS`` at a time. A value that ``labels`` names for its
+    column (such as a sale's status) is written as that label. Everything language-dependent is looked up here,
+    before the first chunk: the chunks may be produced after the request's language is gone."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if decimal_mark == "," else ",", lineterminator="\r\n")
-    writer.writerow([translate(column.label) for column in table.columns])
-    for row in table.rows:
-        writer.writerow(
-            [
-                csv_cell(row.get(column.key), column.kind, translate=translate, decimal_mark=decimal_mark)
-                for column in table.columns
-            ]
-        )
-    return out.getvalue().encode("utf-8-sig")
+    writer.writerow([translate(column.label) for column in columns])
+    yes_no = {True: translate("Yes"), False: translate("No")}
+    cell_writers = [
+        _csv_cell_writer(column, decimal_mark, yes_no, (labels or {}).get(column.key)) for column in columns
+    ]
+    header = out.getvalue().encode("utf-8-sig")
+
+    def chunks() -> Iterator[bytes]:
+        yield header
+        pending: list[str] = []
+        for count, row in enumerate(rows, start=1):
+            out.seek(0)
+            out.truncate()
+            writer.writerow([write(value) for write, value in zip(cell_writers, row, strict=True)])
+            pending.append(out.getvalue())
+            if count % CSV_CHUNK_ROWS == 0:
+                yield "".join(pending).encode("utf-8")
+                pending.clear()
+        if pending:
+            yield "".join(pending).encode("utf-8")
+
+    return chunks()
+
+
+def _csv_cell_writer(
+    column: ColumnLike, decimal_mark: str, yes_no: Mapping[bool, str], labels: Mapping[Any, str] | None
+) -> Callable[[Any], str]:
+    """How one column's values become text, decided once per column rather than per cell (a million rows)."""
+    kind = column.kind
+    if labels is not None:
+        return lambda value: "" if value is None else labels.get(value, str(value))
+    if kind == "bool":
+        return lambda value: "" if value is None else yes_no[bool(value)]
+    if kind in ("text", "reference", "currency", "status"):
+        return lambda value: "" if value is None else str(value)
+    if kind in ("id", "int"):
+        return lambda value: "" if value is None else str(int(value))
+
+    def cell(value: Any) -> str:
+        return csv_cell(value, kind, translate=lambda text: yes_no[text == "Yes"], decimal_mark=decimal_mark)
+
+    return cell
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------------
@@ -206,3 +271,94 @@ def xlsx_bytes(table: TableLike, *, translate: Translate, language: str, title: 
         sheet.write_string(len(table.rows) + 2 + offset, 0, message.render(translate), note)
     workbook.close()
     return out.getvalue()
+
+
+# Excel's last row is 1,048,576; a longer list goes on to a second sheet (with the header again).
+XLSX_MAX_ROWS = 1_048_576
+# Widths of list file columns by kind: a stream cannot be measured before it is written (constant_memory sets
+# widths first), so a column is as wide as its header or what its kind usually holds.
+_LIST_WIDTHS = {"id": 8, "int": 10, "money": 14, "currency": 9, "date": 12, "datetime": 17, "bool": 8, "status": 12}
+
+
+def write_xlsx(
+    target: IO[bytes],
+    columns: Sequence[ColumnLike],
+    rows: Iterable[Sequence[Any]],
+    *,
+    translate: Translate,
+    language: str,
+    title: str,
+    labels: Mapping[str, Mapping[Any, str]] | None = None,
+) -> int:
+    """Write the rows (each a sequence in the order of ``columns``) as an XLSX workbook into ``target``, row by
+    row (XlsxWriter's constant_memory: memory does not grow with the rows). Money is a number with its row's
+    currency format (the row's ``currency`` column), dates and times date cells, ids and numbers numbers, a value
+    ``labels`` names written as its label. Returns the number of rows written."""
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
+    header = workbook.add_format({"bold": True, "bottom": 1})
+    formats: dict[str, Any] = {
+        "int": workbook.add_format({"num_format": "#,##0"}),
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+    }
+    money_formats: dict[str, Any] = {}
+    keys = [column.key for column in columns]
+    currency_at = keys.index("currency") if "currency" in keys else None
+    kinds = [column.kind for column in columns]
+    column_labels = [(labels or {}).get(key) for key in keys]
+    texts = [translate(column.label) for column in columns]
+    base_title = sheet_name(title)
+
+    def new_sheet(number: int) -> Any:
+        name = base_title if number == 1 else f"{base_title[:26]} ({number})"
+        sheet = workbook.add_worksheet(name)
+        for index, (kind, text) in enumerate(zip(kinds, texts, strict=True)):
+            width = max(_MIN_WIDTH, len(text) + 2, _LIST_WIDTHS.get(kind, 24))
+            sheet.set_column(index, index, min(_MAX_WIDTH, width))
+        sheet.freeze_panes(1, 0)
+        for index, text in enumerate(texts):
+            sheet.write_string(0, index, text, header)
+        return sheet
+
+    def money_format(currency: str) -> Any:
+        if currency not in money_formats:
+            money_formats[currency] = workbook.add_format({"num_format": currency_format(currency, language)})
+        return money_formats[currency]
+
+    sheets = 1
+    sheet = new_sheet(sheets)
+    row_number = 0
+    written = 0
+    for row in rows:
+        row_number += 1
+        if row_number == XLSX_MAX_ROWS:
+            sheet.autofilter(0, 0, row_number - 1, len(columns) - 1)
+            sheets += 1
+            sheet = new_sheet(sheets)
+            row_number = 1
+        for index, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            kind = kinds[index]
+            value_labels = column_labels[index]
+            if value_labels is not None:
+                sheet.write_string(row_number, index, value_labels.get(value, str(value)))
+            elif kind == "money":
+                currency = str(row[currency_at] or "") if currency_at is not None else ""
+                sheet.write_number(row_number, index, float(Decimal(int(value)).scaleb(-2)), money_format(currency))
+            elif kind in ("id", "int"):
+                sheet.write_number(row_number, index, int(value), formats["int"] if kind == "int" else None)
+            elif kind == "datetime" and isinstance(value, dt.datetime):
+                # Excel knows no time zones: the wall-clock time the reader's list shows.
+                sheet.write_datetime(row_number, index, value.replace(tzinfo=None), formats["datetime"])
+            elif kind == "date" and isinstance(value, dt.date):
+                sheet.write_datetime(row_number, index, value, formats["date"])
+            elif kind == "bool":
+                sheet.write_boolean(row_number, index, bool(value))
+            else:
+                sheet.write_string(row_number, index, str(value))
+        written += 1
+    if columns:
+        sheet.autofilter(0, 0, max(row_number, 1), len(columns) - 1)
+    workbook.close()
+    return written

@@ -76,22 +76,31 @@ def record_change(before: Share | None, after: Share | None) -> None:
         delta[0] += sign
         delta[1] += sign * share.amount
         delta[2] += sign * share.weighted_amount
+    add_to_groups({key: (delta[0], delta[1], delta[2]) for key, delta in deltas.items()})
+
+
+def add_to_groups(deltas: Mapping[GroupKey, tuple[int, int, int]]) -> None:
+    """Add (count, amount, weighted amount) to each group in one statement: ``record_change`` for one sale, and
+    an import for the thousands of new sales it wrote in bulk. Inside the transaction that writes the sales."""
     rows: list[tuple[int | str, ...]] = [(*key, *delta) for key, delta in deltas.items() if any(delta)]
     if not rows:
         return
     table = connection.ops.quote_name(PipelineTotal._meta.db_table)
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-    # One upsert for both groups: PostgreSQL and SQLite (3.24+) both know ON CONFLICT ... DO UPDATE with EXCLUDED.
-    sql = (
-        f"INSERT INTO {table} (sale_type_id, stage_id, owner_id, currency, count, amount, weighted_amount) "  # noqa: S608
-        f"VALUES {placeholders} "
-        "ON CONFLICT (sale_type_id, stage_id, owner_id, currency) DO UPDATE SET "
-        f"count = {table}.count + EXCLUDED.count, "
-        f"amount = {table}.amount + EXCLUDED.amount, "
-        f"weighted_amount = {table}.weighted_amount + EXCLUDED.weighted_amount"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in rows for value in row])
+    # At most a thousand groups a statement: 7,000 parameters stay under every database's limit.
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        # One upsert for all groups: PostgreSQL and SQLite (3.24+) both know ON CONFLICT ... DO UPDATE with EXCLUDED.
+        sql = (
+            f"INSERT INTO {table} (sale_type_id, stage_id, owner_id, currency, count, amount, weighted_amount) "  # noqa: S608
+            f"VALUES {placeholders} "
+            "ON CONFLICT (sale_type_id, stage_id, owner_id, currency) DO UPDATE SET "
+            f"count = {table}.count + EXCLUDED.count, "
+            f"amount = {table}.amount + EXCLUDED.amount, "
+            f"weighted_amount = {table}.weighted_amount + EXCLUDED.weighted_amount"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
 
 
 @transaction.atomic

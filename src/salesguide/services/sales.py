@@ -356,6 +356,7 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
         "stage_id",
         "probability",
         "sale_type_id",
+        "external_ref",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -363,9 +364,9 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
     raise_if_problems(sale_problems(changes, sale=sale))
-    for name in ("title",):
+    for name in ("title", "external_ref"):
         if name in changes:
-            sale.title = changes[name].strip()
+            setattr(sale, name, changes[name].strip())
     for name in ("description", "amount", "expected_date"):
         if name in changes:
             setattr(sale, name, changes[name] if changes[name] is not None or name == "expected_date" else "")

@@ -8,5 +8,7 @@ urlpatterns = [
     path("activities/", include("salesguide.web.activities.urls")),
     path("reports/", include("salesguide.web.reports.urls")),
     path("board/", include("salesguide.web.board.urls")),
+    path("import/", include("salesguide.web.imports.urls")),
     path("", include("salesguide.web.customers.urls")),
+    path("", include("salesguide.web.exports.urls")),
 ]

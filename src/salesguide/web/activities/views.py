@@ -81,18 +81,29 @@ def _owner_choices(user: User, chosen: str) -> tuple[User, list[tuple[str, str]]
     return owner, [("", _("Me")), *((str(other.pk), user_label(other)) for other in others)]
 
 
-@sale_page
-def mine(request: HttpRequest) -> HttpResponse:
-    user = actor(request)
+def listed(
+    request: HttpRequest, user: User
+) -> tuple[MyActivitiesFilter, User, list[tuple[str, str]], activity_list.ActivityFilters]:
+    """The list's filters as the address gives them (the page and its export read them here, once): the form,
+    whose list it is, the owners to pick from, and the read model's filters."""
     form = MyActivitiesFilter(request.GET)
     form.is_valid()
     show = form.cleaned_data.get("show") or "open"
     period = form.cleaned_data.get("period") or "all"
-    after = form.cleaned_data.get("after") or None
     owner, owner_choices = _owner_choices(user, form.cleaned_data.get("owner") or "")
     filters = activity_list.ActivityFilters(
         owner=owner.pk, completed=show == "completed", period=activity_list.Period(period)
     )
+    return form, owner, owner_choices, filters
+
+
+@sale_page
+def mine(request: HttpRequest) -> HttpResponse:
+    user = actor(request)
+    form, owner, owner_choices, filters = listed(request, user)
+    show = form.cleaned_data.get("show") or "open"
+    period = form.cleaned_data.get("period") or "all"
+    after = form.cleaned_data.get("after") or None
     now = clock.now_for(user)
     try:
         page = activity_list.activity_page(user, filters, now=now, limit=PAGE_SIZE, after=after)

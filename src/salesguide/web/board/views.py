@@ -65,6 +65,16 @@ class BoardQuery:
         values.update({name: value for name, value in extra.items() if value is not None})
         return urlencode(values)
 
+    def export_params(self) -> str:
+        """The query string of the sale list's export of these sales: the open sales of the sale type, of the
+        owner, with the words (the sale list knows no "stale" filter, so the file has every open one)."""
+        values: dict[str, Any] = {"sale_type": self.sale_type, "status": "open"}
+        if self.owner != EVERYONE:
+            values["owner"] = self.owner
+        if self.q:
+            values["q"] = self.q
+        return urlencode(values)
+
     def filters(self, viewer: User) -> read_model.BoardFilters:
         """Whose sales: one decision for every door (``owner_scope``)."""
         if self.owner == MINE:

@@ -97,6 +97,19 @@ def index(request: HttpRequest) -> HttpResponse:
             ],
         },
         {
+            "title": _("Data"),
+            "areas": [
+                {
+                    "url_name": "imports:start",
+                    "title": _("Import"),
+                    "text": _(
+                        "Companies, contacts and sales from a CSV or Excel file, checked before anything changes."
+                    ),
+                    "count": "CSV · XLSX",
+                },
+            ],
+        },
+        {
             "title": _("Our company"),
             "areas": [
                 {

@@ -1,0 +1,5 @@
+"""salesguide import <companies|contacts|sales> FILE [--dry-run] [--as USERNAME]"""
+
+from salesguide.cli.imports import ImportCommand as Command
+
+__all__ = ["Command"]

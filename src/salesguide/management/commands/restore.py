@@ -1,0 +1,5 @@
+"""salesguide restore FILE [--force]"""
+
+from salesguide.cli.backup import RestoreCommand as Command
+
+__all__ = ["Command"]
