@@ -169,9 +169,11 @@ def test_the_attention_list_is_capped_with_more_when_many_sales_have_nothing_pla
 
 
 def test_the_whole_attention_list_pages_through_every_sale_with_nothing_planned_longest_in_stage_first(world):
-    for n in range(5):
-        sales.create_sale(world["sam"], title=f"Idle {n}", sale_type_id=world["new"].pk, amount=n)
     now = world["now"]
+    for n in range(5):
+        idle = sales.create_sale(world["sam"], title=f"Idle {n}", sale_type_id=world["new"].pk, amount=n)
+        # Two days in their stage by "now", whatever the hour of the day the test runs at.
+        Sale.objects.filter(pk=idle.pk).update(stage_entered_at=now - dt.timedelta(days=2, minutes=n))
 
     pages, after = [], None
     while True:
