@@ -32,8 +32,13 @@ class Sale(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sales"
     )
+    # Indexed by the owner-first indexes below (one index less to keep on every insert).
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="sales"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="sales",
+        db_index=False,
     )
     description = models.TextField(_("description"), blank=True)
     amount = models.BigIntegerField(_("amount"), default=0, help_text=_("In minor units (cents)."))
@@ -46,11 +51,24 @@ class Sale(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=SaleStatus.choices, default=SaleStatus.OPEN)
     expected_date = models.DateField(_("expected date"), null=True, blank=True)
     closed_date = models.DateField(_("closed date"), null=True, blank=True)
+    # Set only on closed sales: indexed where set (partial indexes below), not for every open sale.
     reason = models.ForeignKey(
-        Reason, verbose_name=_("reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Reason,
+        verbose_name=_("reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     competitor = models.ForeignKey(
-        Competitor, verbose_name=_("competitor"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Competitor,
+        verbose_name=_("competitor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reopen_date = models.DateField(_("re-open date"), null=True, blank=True)
     completed = models.BooleanField(_("completed"), default=False)
@@ -61,6 +79,7 @@ class Sale(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     stage_entered_at = models.DateTimeField(null=True, blank=True)
     # Derived (SPEC 3.11), kept up to date by the activity services so lists can sort and filter on it.
@@ -81,7 +100,15 @@ class Sale(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "status"], name="sale_owner_status_idx"),
-            models.Index(fields=["company"], name="sale_company_idx"),
+            # Set on closed sales only: the index holds those (a reason, competitor or stage deleted is
+            # checked against them), and an open sale written costs no entry.
+            models.Index(fields=["reason"], condition=Q(reason__isnull=False), name="sale_reason_set_idx"),
+            models.Index(fields=["competitor"], condition=Q(competitor__isnull=False), name="sale_competitor_set_idx"),
+            models.Index(
+                fields=["stage_when_closed"],
+                condition=Q(stage_when_closed__isnull=False),
+                name="sale_stage_when_closed_set_idx",
+            ),
             models.Index(fields=["expected_date"], name="sale_expected_date_idx"),
             # The forecast (queries/reports/forecast.py) reads a range of expected or closed dates of one status
             # and sums amounts per month and currency: with every column it reads in the index, both databases
@@ -146,9 +173,13 @@ class SaleLine(models.Model):
 class StageChange(models.Model):
     """One row per change of stage, status or probability; never edited (SPEC 1, "Stage change")."""
 
-    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="stage_changes")
+    # Indexed by stagechange_sale_at_idx, which starts with the sale.
+    sale = models.ForeignKey(Sale, on_delete=models.CASCADE, related_name="stage_changes", db_index=False)
     kind = models.CharField(max_length=20)
-    from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Empty on a sale's first row (created, imported): indexed where set.
+    from_stage = models.ForeignKey(
+        Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     to_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10)
@@ -162,7 +193,12 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["sale", "at", "id"], name="stagechange_sale_at_idx")]
+        indexes = [
+            models.Index(fields=["sale", "at", "id"], name="stagechange_sale_at_idx"),
+            models.Index(
+                fields=["from_stage"], condition=Q(from_stage__isnull=False), name="stagechange_from_stage_set_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sale_id}: {self.kind}"

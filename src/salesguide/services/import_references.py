@@ -17,6 +17,7 @@ from salesguide.models import Company, Contact, SaleType, User
 from salesguide.queries.guides import live_links
 
 _AMBIGUOUS = -1
+_ANSWERS_KEPT = 10_000
 
 
 def name_key(text: str) -> str:
@@ -40,14 +41,27 @@ class Lookup:
     unknown: str  # msgid with %(value)s
     ids: set[int] = field(default_factory=set)
     names: dict[str, int] = field(default_factory=dict)
+    _answers: dict[tuple[type, object], Found] = field(default_factory=dict, repr=False)
 
     def add(self, record_id: int, *names: str) -> None:
         self.ids.add(record_id)
         for name in {name_key(n) for n in names if n and n.strip()}:
             known = self.names.get(name)
             self.names[name] = record_id if known is None or known == record_id else _AMBIGUOUS
+        self._answers.clear()
 
     def find(self, value: object) -> Found:
+        """What ``value`` names; the answers for the last few thousand distinct values are remembered (a file
+        names the same records over and over)."""
+        key = (type(value), value)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= _ANSWERS_KEPT:
+                self._answers.clear()
+            found = self._answers[key] = self._find(value)
+        return found
+
+    def _find(self, value: object) -> Found:
         if isinstance(value, int) and not isinstance(value, bool) and value in self.ids:
             return Found(value)
         found = self.names.get(name_key(str(value)))

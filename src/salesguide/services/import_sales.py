@@ -3,7 +3,7 @@
 Rows are taken in batches of ``BATCH``. For each batch the sales it names (by id or external reference) are read
 in one query; every other reference (company, contact, sale type, stage, owner) comes from dictionaries loaded
 once (``import_references``). A new sale is placed in its stage and status by the rules of selling
-(``selling.place_imported``) and written with its one history row by ``bulk_create``, a batch at a time; its
+(``selling.place_imported``) and written with its one history row by ``bulk_sales.SaleRows``, a batch at a time; its
 share of the pipeline totals is added up per group and written once at the end (decision 0007: the same upsert
 the sale services use, one statement per touched group instead of one per sale). A row that matches an existing
 sale changes it through the sale services (``services.sales``), exactly as the card or the API would, one
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -31,7 +31,7 @@ from salesguide.domain import money, selling
 from salesguide.domain.errors import DomainError, FieldProblem, Message, ValidationFailed, gettext_noop
 from salesguide.models import Sale, User
 from salesguide.services import pipeline_totals, sales
-from salesguide.services.bulk_sales import SaleRows
+from salesguide.services.bulk_sales import SaleRows, bulk_write_cache
 from salesguide.services.clock import today_for
 from salesguide.services.import_problems import ProblemList
 from salesguide.services.import_references import (
@@ -92,10 +92,24 @@ class _References:
     types: Lookup
     type_facts: dict[int, SaleTypeFacts]
 
+    placements: dict[tuple[int, int | None, Any, int | None], selling.Outcome] = field(default_factory=dict)
+
     @classmethod
     def load(cls) -> _References:
         types, facts = sale_types()
         return cls(company_lookup(), contact_lookup(), owner_lookup(), types, facts)
+
+    def placed(
+        self, facts: SaleTypeFacts, stage_id: int | None, status: Any, probability: int | None
+    ) -> selling.Outcome:
+        """``selling.place_imported`` for this type, stage, status and probability, worked out once (a file has
+        a few hundred such combinations at most; the outcome is immutable)."""
+        key = (facts.id, stage_id, status, probability)
+        outcome = self.placements.get(key)
+        if outcome is None:
+            outcome = selling.place_imported(facts.stages, stage_id, status, probability, facts.policy)
+            self.placements[key] = outcome
+        return outcome
 
 
 class _Row:
@@ -173,7 +187,7 @@ def import_sales(actor: User, rows: Iterable[ImportRow], problems: ProblemList, 
     today = today_for(actor)
     count = updated = 0
     # The word search takes the new sales in one statement at the end, not one index insert each (decision 0009).
-    with sales_inserted_in_bulk():
+    with sales_inserted_in_bulk(), bulk_write_cache():
         for batch in _batches(rows):
             stored = _stored_sales(batch)
             in_batch: dict[str, int] = {}
@@ -296,9 +310,7 @@ def _new_sale(
         return None
     stage_id = row.resolve("stage", facts.stage_lookup)
     try:
-        outcome = selling.place_imported(
-            facts.stages, stage_id, values.get("status"), values.get("probability"), facts.policy
-        )
+        outcome = references.placed(facts, stage_id, values.get("status"), values.get("probability"))
     except ValidationFailed as error:
         row.error(error)
         return None

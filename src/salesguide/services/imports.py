@@ -130,6 +130,11 @@ def import_file(
     return ImportResult(parsed.read, result.created, result.updated, result.problems, dry_run)
 
 
+# Column kinds whose parsed values are immutable and repeat from row to row.
+_REPEATING = frozenset({"reference", "status", "currency", "date", "bool"})
+_MEMO_SIZE = 10_000
+
+
 class _ParsedRows:
     """The sheet's rows with their cells parsed by the column's kind. A row with a value that does not parse
     has each such value listed and is not checked further (its other values may depend on it)."""
@@ -151,6 +156,9 @@ class _ParsedRows:
 
     def __iter__(self) -> Iterator[ImportRow]:
         decimal_comma, problems = self._decimal_comma, self._problems
+        # Names, codes, statuses and dates repeat down a column: each distinct cell is parsed once (a bounded
+        # memory per column, emptied when full, so it does not grow with the file).
+        seen: dict[str, dict[Any, Any]] = {key: {} for key, _position, kind in self._wanted if kind in _REPEATING}
         for number, cells in self._rows:
             self.read += 1
             values: dict[str, Any] = {}
@@ -158,11 +166,22 @@ class _ParsedRows:
             width = len(cells)
             for key, position, kind in self._wanted:
                 cell = cells[position] if position < width else None
+                known = seen.get(key)
+                if known is not None:
+                    memo_key = (type(cell), cell)
+                    if memo_key in known:
+                        values[key] = known[memo_key]
+                        continue
                 try:
                     values[key] = parse_value(kind, cell, decimal_comma=decimal_comma)
                 except ValueProblem as problem:
                     problems.add(number, key, problem.message)
                     bad = True
+                    continue
+                if known is not None:
+                    if len(known) >= _MEMO_SIZE:
+                        known.clear()
+                    known[memo_key] = values[key]
             if not bad:
                 yield number, values
 
