@@ -4,9 +4,11 @@ writes (``queries.list_files`` + ``reporting.files``), in English and Dutch, as 
 
 from __future__ import annotations
 
+import csv
 import io
 from typing import Any
 
+import openpyxl
 import pytest
 from django.utils import translation
 from django.utils.formats import get_format
@@ -124,3 +126,62 @@ def test_an_exported_file_brings_back_what_was_changed_since(world, file_format,
     assert restored["contacts"] == exported_state["contacts"]
     big = next(row for row in restored["sales"] if row[0] == world.big_deal.pk)
     assert (big[7], big[14]) == (1_250_50, "With a, comma")
+
+
+FORMULA_TEXTS = {
+    "city": '=HYPERLINK("http://evil.example","Utrecht")',
+    "phone": "+31 20 123 4567",
+    "title": "-5% discount",
+    "description": "@SUM(1+1)*cmd|' /C calc'!A0",
+}
+
+
+def _with_formula_texts(world) -> None:
+    customer_service.update_company(world.admin, world.acme.pk, city=FORMULA_TEXTS["city"])
+    customer_service.update_contact(world.admin, world.jan.pk, phone=FORMULA_TEXTS["phone"])
+    version = Sale.objects.get(pk=world.big_deal.pk).version
+    sale_service.update_sale(
+        world.admin,
+        world.big_deal.pk,
+        version=version,
+        title=FORMULA_TEXTS["title"],
+        description=FORMULA_TEXTS["description"],
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_text_a_spreadsheet_would_run_as_a_formula_is_exported_as_text_and_imports_back_unchanged(world, language):
+    _with_formula_texts(world)
+    files = {kind: exported(kind, "csv", language) for kind in KINDS}
+    delimiter = ";" if language == "nl" else ","
+    cells = {
+        cell
+        for content in files.values()
+        for row in csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter)
+        for cell in row
+    }
+    # Each starts with an apostrophe in the CSV file: Excel and LibreOffice show it as text, never run it.
+    assert {text: "'" + text in cells for text in FORMULA_TEXTS.values()} == dict.fromkeys(FORMULA_TEXTS.values(), True)
+    assert not {text for text in FORMULA_TEXTS.values() if text in cells}
+    before = snapshot()
+
+    results = {
+        kind: import_file(world.admin, kind, io.BytesIO(content), f"{kind}.csv") for kind, content in files.items()
+    }
+
+    assert {kind: (r.problems, r.created, r.updated) for kind, r in results.items()} == {
+        kind: ([], 0, 0) for kind in KINDS
+    }
+    assert snapshot() == before
+    assert Company.objects.get(pk=world.acme.pk).city == FORMULA_TEXTS["city"]
+
+
+def test_text_that_looks_like_a_formula_is_a_text_cell_in_xlsx(world):
+    _with_formula_texts(world)
+    workbook = openpyxl.load_workbook(io.BytesIO(exported("sales", "xlsx", "en")))
+    sheet = workbook.active
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value in FORMULA_TEXTS.values()]
+
+    assert sorted((cell.value, cell.data_type) for cell in cells) == sorted(
+        [(FORMULA_TEXTS["title"], "s"), (FORMULA_TEXTS["description"], "s")]
+    )

@@ -53,6 +53,23 @@ _NOT_A_DATE = gettext_noop("“%(value)s” is not a date; write it as 2026-12-3
 _NOT_A_MOMENT = gettext_noop("“%(value)s” is not a date and time; write it as 2026-12-31 14:30.")
 
 
+# A spreadsheet program opening a CSV file takes a cell that starts with one of these as a formula: a company
+# called "=HYPERLINK(...)" would run as one in the reader's Excel. Exported text that starts so is written with
+# a leading apostrophe (what Excel itself shows for text typed that way), and an import takes it off again, so
+# an exported file imports back to the same text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_guarded(text: str) -> str:
+    """``text`` as a CSV cell may hold it without a spreadsheet taking it for a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def formula_unguarded(text: str) -> str:
+    """The text ``formula_guarded`` was given: the apostrophe before a formula's first character taken off."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1] in "=+-@\t\r" else text
+
+
 def _shown(cell: Cell) -> str:
     """The cell as a problem quotes it."""
     if isinstance(cell, float) and cell.is_integer():
@@ -72,7 +89,7 @@ def _text(cell: Cell) -> str:
     if isinstance(cell, bool):
         return "yes" if cell else "no"
     # A workbook holds a registration number or a postal code typed as a number: 12345678.0 is "12345678".
-    return _shown(cell)
+    return formula_unguarded(_shown(cell))
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
@@ -315,7 +332,7 @@ def _status(cell: Cell, decimal_comma: bool | None, default_tz: dt.tzinfo) -> st
 def _reference(cell: Cell, decimal_comma: bool | None, default_tz: dt.tzinfo) -> str | int:
     if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer():
         return int(cell)
-    text = _shown(cell)
+    text = formula_unguarded(_shown(cell))
     return int(text) if text.isdigit() else text
 
 

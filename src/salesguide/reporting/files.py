@@ -6,7 +6,10 @@ Values are written by their column's kind (``queries.reports.table.ColumnKind``)
   (``1250.50``), in XLSX as a number with that currency's number format, so a spreadsheet can add it up;
 - ``percent`` is 0–100 in the table; XLSX stores the fraction with a percent format (``42.5%``), CSV the number;
 - ``int``, ``id`` and ``days`` are numbers, ``text``, ``month`` and ``currency`` text, ``bool`` yes or no;
-- None is an empty cell.
+- None is an empty cell;
+- text that a spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@`` first) is written in CSV with a
+  leading apostrophe (``domain.file_values.formula_guarded``; the import takes it off); XLSX cells are typed
+  strings, never formulas.
 
 CSV is UTF-8 with a byte-order mark (Excel reads it as UTF-8 only then), numbers without grouping, and the
 decimal mark and separator of the reader's language: Dutch Excel expects ``;`` between fields and ``,`` in
@@ -32,6 +35,8 @@ from typing import IO, Any, Literal, Protocol
 
 import xlsxwriter
 from babel.numbers import get_currency_symbol
+
+from salesguide.domain.file_values import formula_guarded
 
 Translate = Callable[[str], str]
 FileFormat = Literal["csv", "xlsx"]
@@ -121,7 +126,7 @@ def csv_cell(value: Any, kind: str, *, translate: Translate, decimal_mark: str =
         return value.isoformat(timespec="seconds")
     if kind == "date" and isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return formula_guarded(str(value))
 
 
 def csv_bytes(table: TableLike, *, translate: Translate, decimal_mark: str = ".") -> bytes:
@@ -184,7 +189,7 @@ def _csv_cell_writer(
     if kind == "bool":
         return lambda value: "" if value is None else yes_no[bool(value)]
     if kind in ("text", "reference", "currency", "status"):
-        return lambda value: "" if value is None else str(value)
+        return lambda value: "" if value is None else formula_guarded(str(value))
     if kind in ("id", "int"):
         return lambda value: "" if value is None else str(int(value))
 
