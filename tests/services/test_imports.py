@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.services.import_world import ImportWorld, build_import_world, pipeline
 
 from salesguide.domain.errors import NotAllowed
@@ -257,3 +259,27 @@ def test_a_company_row_with_bad_fields_names_each_one(world, salesperson_user):
     result = import_rows(salesperson_user, "companies", [(2, {"name": "Delta", "email": "not-an-address"})])
     assert problems(result) == [(2, "E-mail", "Enter a valid e-mail address.")]
     assert Company.objects.count() == 2
+
+
+def test_a_batch_finds_its_sales_by_external_reference_through_the_index_not_by_reading_every_sale(
+    world, salesperson_user
+):
+    # Given sales imported with external references
+    # (over a hundred: PostgreSQL proves a short IN list excludes the empty reference, a longer one it does not)
+    rows = [(n, sale_row(external_ref=f"CRM-{n}", stage="Offer")) for n in range(2, 152)]
+    import_rows(salesperson_user, "sales", rows)
+    # When the file comes again, the query that finds each batch's stored sales by reference
+    with CaptureQueriesContext(connection) as captured:
+        result = import_rows(salesperson_user, "sales", rows)
+    assert (result.created, result.updated, result.problems) == (0, 0, [])
+    [lookup] = [q["sql"] for q in captured.captured_queries if "IN (" in q["sql"] and "external_ref" in q["sql"]]
+    # Then it reads the external reference's (partial) unique index: a million sales cost no full scan a batch.
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {lookup}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {lookup}")
+            plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "sale_external_ref_unique" in plan, plan

@@ -28,6 +28,10 @@ def _code(char: str) -> str:
 
 def unsafe_name_character(name: str) -> Message | None:
     """Why ``name`` (as stored: trimmed) is not one line of visible text, or None when it is."""
+    if name.isprintable():
+        # Neither a control, format (direction) nor line or paragraph separator character: the usual case,
+        # answered in C (an import checks a million titles).
+        return None
     for char in name.strip():
         if char in _LINE_SEPARATORS:
             return Message(

@@ -24,7 +24,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import BooleanField, Max, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from salesguide.domain import money, selling
@@ -209,6 +210,13 @@ def import_sales(actor: User, rows: Iterable[ImportRow], problems: ProblemList, 
     return count, new_sales.created, updated
 
 
+# The external reference's unique index holds only sales that have one (``sale_external_ref_unique``, partial);
+# a query can use it only when it says so in the index's own words, as a literal: neither database proves
+# ``external_ref IN (2,000 values)`` excludes '' (PostgreSQL gives up on lists over 100), and with the value
+# as a parameter neither may rely on it — each batch would read the whole sale table.
+_HAS_EXTERNAL_REF = Q(RawSQL('NOT ("salesguide_sale"."external_ref" = \'\')', [], output_field=BooleanField()))
+
+
 def _stored_sales(batch: list[ImportRow]) -> dict[object, dict[str, Any]]:
     """The sales a batch names, by id and by ("ref", external reference): one query."""
     ids = [values["id"] for _n, values in batch if isinstance(values.get("id"), int)]
@@ -217,10 +225,11 @@ def _stored_sales(batch: list[ImportRow]) -> dict[object, dict[str, Any]]:
         return {}
     found: dict[object, dict[str, Any]] = {}
     # Two lookups, each by its own index (one query with OR reads the whole table on SQLite).
-    for lookup in ({"pk__in": ids}, {"external_ref__in": refs}):
-        if not next(iter(lookup.values())):
+    lookups = (Q(pk__in=ids), Q(external_ref__in=refs) & _HAS_EXTERNAL_REF)
+    for wanted, lookup in zip((ids, refs), lookups, strict=True):
+        if not wanted:
             continue
-        for sale in Sale.objects.filter(**lookup).order_by().values(*_STORED):
+        for sale in Sale.objects.filter(lookup).order_by().values(*_STORED):
             found[sale["id"]] = sale
             if sale["external_ref"]:
                 found[("ref", sale["external_ref"])] = sale
