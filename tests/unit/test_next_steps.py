@@ -68,6 +68,10 @@ def shown(sale: SaleFacts, limit: int = 5) -> list[tuple[str, str, Action | None
     return [(step.kind.value, step.reason.render(), step.action) for step in next_steps(sale, limit=limit)]
 
 
+def texts(sale: SaleFacts) -> list[tuple[str, str]]:
+    return [(step.text.render(), step.reason.render()) for step in next_steps(sale, limit=10)]
+
+
 CREATE = ActionKind.CREATE_FOLLOWUP
 SITUATIONS = {
     "a new sale in Offer with nothing done: nothing planned first, then the guide's next step and the quote": (
@@ -224,3 +228,32 @@ def test_too_long_in_stage_is_due_on_the_day_the_expected_days_ran_out():
     sale = facts(days_in_stage=12, expected_days=7)
     [step] = [s for s in next_steps(sale) if s.kind == StepKind.TOO_LONG_IN_STAGE]
     assert step.due == NOW - dt.timedelta(days=5)
+
+
+def test_each_step_says_what_to_do_beside_why():
+    sale = facts(
+        activities={MEETING: (planned(77, day(11)),)},
+        open_activities=(OpenActivity(6, "Call back", day(5)), OpenActivity(77, "Meeting", day(11))),
+        days_in_stage=12,
+        expected_days=7,
+        required_followups=frozenset({MEETING}),
+    )
+    assert texts(sale) == [
+        ("Catch up: Call back", "Overdue: Call back on 2026-03-05"),
+        ("Complete: Meeting", "Required before leaving this stage: Meeting"),
+        ("Move the sale on, or plan what it waits for", "Days in stage: 12, expected 7"),
+        ("Plan: Contract meeting", "Next guide step: Contract meeting"),
+        ("Create: Quote", "Quote not created yet"),
+    ]
+    assert texts(facts(stage=LEAD)) == [
+        ("Plan the next activity", "No activity planned"),
+        ("Plan: Call", "Next guide step: Call"),
+    ]
+    finished = {MEETING: (done(1, day(2)),), CONTRACT_MEETING: (done(2, day(9)),)}
+    lunch = (OpenActivity(8, "Lunch", day(12)),)
+    assert texts(facts(activities=finished, documents={QUOTE: (31,)}, open_activities=lunch)) == [
+        ("Move to Deal", "All items done: move to Deal?")
+    ]
+    assert texts(facts(stage=DEAL, documents={CONTRACT: (41,)}, open_activities=lunch)) == [
+        ("Close as sold", "Last stage done: close as sold?")
+    ]

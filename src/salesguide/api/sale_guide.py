@@ -3,9 +3,11 @@ and previews of what such a creation would make (SPEC 3.2–3.4)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from ninja import Router
 
@@ -22,12 +24,16 @@ from salesguide.api.sales_schemas import (
     FollowupOverridesIn,
     FollowupPreviewOut,
     NextFollowupAnswerIn,
+    NextStepOut,
     SaleGuideOut,
 )
+from salesguide.domain.errors import Message
 from salesguide.models import Sale
 from salesguide.queries import sales as queries
+from salesguide.queries.next_steps import sale_next_steps
 from salesguide.queries.sale_guide import SaleGuide, sale_guide
 from salesguide.services import activities, documents, lists
+from salesguide.services.permissions import may_change_sale
 
 router = Router(tags=["Sales"])
 
@@ -114,6 +120,45 @@ def get_sale_guide(request: HttpRequest, id: PathId) -> dict[str, Any]:
         raise lists.not_found(Sale, id)
     guide = sale_guide(sale)
     return guide_out(guide, activities.open_offers(actor(request), sale, guide))
+
+
+def _text(message: Message) -> str:
+    """A step's text or reason in the request's language, a date in it written the language's way."""
+    params = {
+        key: formats.date_format(value, "DATE_FORMAT") if isinstance(value, dt.date) else value
+        for key, value in message.params.items()
+    }
+    return Message(message.text, params).render(gettext)
+
+
+@router.get(
+    "/sales/{int:id}/next-steps",
+    response=responses({200: list[NextStepOut]}, *READ, 404),
+    summary="What to do next on a sale, and why",
+    description=(
+        "At most five steps, most urgent first (SPEC 6.1): overdue activities, required items of the current "
+        "stage, nothing planned, longer in the stage than expected, every item done (move on, or close as sold "
+        "in the last stage), the guide's next follow-up, documents not created yet. None for a sold, lost or "
+        "stalled sale. `action` is what the step's button does; null when you may not change the sale."
+    ),
+)
+def get_next_steps(request: HttpRequest, id: PathId) -> list[dict[str, Any]]:
+    sale = queries.sale_with_type(id)
+    if sale is None:
+        raise lists.not_found(Sale, id)
+    may_act = may_change_sale(actor(request), sale)
+    return [
+        {
+            "kind": step.kind.value,
+            "text": _text(step.text),
+            "reason": _text(step.reason),
+            "due": local(step.due),
+            "action": {"kind": step.action.kind.value, "target_id": step.action.target_id}
+            if step.action is not None and may_act
+            else None,
+        }
+        for step in sale_next_steps(sale, timezone.localtime())
+    ]
 
 
 @router.post(

@@ -476,3 +476,33 @@ class DocumentPreviewOut(Schema):
         None, description="The document filled in, as a whole HTML page; null when it cannot be filled in."
     )
     problem: str | None = Field(None, description="Why the template cannot be filled in; null when it can.")
+
+
+class NextStepActionOut(OutSchema):
+    kind: Literal["open_activity", "create_followup", "create_document", "move", "close_as_sold", "plan_activity"] = (
+        Field(
+            description="What the step's button does: open the activity, create the follow-up or document from its "
+            "suggestion (`POST /sales/{id}/guide/followups/{suggestion_id}`, `.../documents/{suggestion_id}`), move "
+            "the sale to the stage, close it as sold, or plan a new activity."
+        )
+    )
+    target_id: int | None = Field(description="The activity, suggestion or stage the action is about.")
+
+
+class NextStepOut(OutSchema):
+    kind: Literal[
+        "overdue",
+        "required",
+        "nothing_planned",
+        "too_long_in_stage",
+        "move_on",
+        "close",
+        "guide_step",
+        "document",
+    ]
+    text: str = Field(description="What to do, in the request's language: “Plan: Contract meeting”.")
+    reason: str = Field(description="Why: “Next guide step: Contract meeting”, “No activity planned”.")
+    due: dt.datetime | None = Field(None, description="When it is or was due, when that is known.")
+    action: NextStepActionOut | None = Field(
+        None, description="The one-click action, when there is one and you may change this sale."
+    )

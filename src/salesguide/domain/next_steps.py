@@ -84,7 +84,11 @@ class Action:
 
 @dataclass(frozen=True)
 class NextStep:
+    """``text`` says what to do ("Plan: Contract meeting"), ``reason`` why ("Next guide step: Contract
+    meeting"); ``due`` is when it is or was due, when that is known."""
+
     kind: StepKind
+    text: Message
     reason: Message
     due: dt.datetime | None = None
     action: Action | None = None
@@ -137,6 +141,7 @@ def _overdue(facts: SaleFacts) -> list[NextStep]:
     return [
         NextStep(
             StepKind.OVERDUE,
+            Message(gettext_noop("Catch up: %(title)s"), {"title": activity.title}),
             Message(
                 gettext_noop("Overdue: %(title)s on %(date)s"),
                 {"title": activity.title, "date": activity.start.astimezone(facts.now.tzinfo).date()},
@@ -157,6 +162,7 @@ def _required(facts: SaleFacts) -> list[NextStep]:
     steps = [
         NextStep(
             StepKind.REQUIRED,
+            _followup_text(facts, suggestion_id),
             Message(
                 gettext_noop("Required before leaving this stage: %(name)s"),
                 {"name": facts.followup_names.get(suggestion_id, "")},
@@ -170,6 +176,7 @@ def _required(facts: SaleFacts) -> list[NextStep]:
     steps += [
         NextStep(
             StepKind.REQUIRED,
+            Message(gettext_noop("Create: %(name)s"), {"name": facts.document_names.get(suggestion_id, "")}),
             Message(
                 gettext_noop("Required before leaving this stage: %(name)s"),
                 {"name": facts.document_names.get(suggestion_id, "")},
@@ -183,6 +190,13 @@ def _required(facts: SaleFacts) -> list[NextStep]:
     return steps
 
 
+def _followup_text(facts: SaleFacts, suggestion_id: int) -> Message:
+    name = facts.followup_names.get(suggestion_id, "")
+    if facts.guide.activities.get(suggestion_id):
+        return Message(gettext_noop("Complete: %(name)s"), {"name": name})
+    return Message(gettext_noop("Plan: %(name)s"), {"name": name})
+
+
 def _followup_action(facts: SaleFacts, suggestion_id: int) -> Action:
     """Create the follow-up from its suggestion, or — created already — open its activity still to do."""
     open_ones = [a for a in facts.guide.activities.get(suggestion_id, ()) if not a.completed]
@@ -194,7 +208,15 @@ def _followup_action(facts: SaleFacts, suggestion_id: int) -> Action:
 def _nothing_planned(facts: SaleFacts) -> list[NextStep]:
     if any(activity.start >= facts.now for activity in facts.open_activities):
         return []
-    return [NextStep(StepKind.NOTHING_PLANNED, Message(gettext_noop("No activity planned")), None, _plan(facts))]
+    return [
+        NextStep(
+            StepKind.NOTHING_PLANNED,
+            Message(gettext_noop("Plan the next activity")),
+            Message(gettext_noop("No activity planned")),
+            None,
+            _plan(facts),
+        )
+    ]
 
 
 def _plan(facts: SaleFacts) -> Action:
@@ -215,6 +237,7 @@ def _too_long(facts: SaleFacts) -> list[NextStep]:
     return [
         NextStep(
             StepKind.TOO_LONG_IN_STAGE,
+            Message(gettext_noop("Move the sale on, or plan what it waits for")),
             Message(
                 gettext_noop("Days in stage: %(days)d, expected %(expected)d"), {"days": days, "expected": expected}
             ),
@@ -237,6 +260,7 @@ def _stage_done(facts: SaleFacts) -> list[NextStep]:
         return [
             NextStep(
                 StepKind.MOVE_ON,
+                Message(gettext_noop("Move to %(stage)s"), {"stage": facts.stage_names.get(following, "")}),
                 Message(
                     gettext_noop("All items done: move to %(stage)s?"),
                     {"stage": facts.stage_names.get(following, "")},
@@ -248,6 +272,7 @@ def _stage_done(facts: SaleFacts) -> list[NextStep]:
     return [
         NextStep(
             StepKind.CLOSE,
+            Message(gettext_noop("Close as sold")),
             Message(gettext_noop("Last stage done: close as sold?")),
             None,
             Action(ActionKind.CLOSE_AS_SOLD),
@@ -266,6 +291,7 @@ def _guide_steps(facts: SaleFacts) -> list[NextStep]:
         return [
             NextStep(
                 StepKind.GUIDE_STEP,
+                Message(gettext_noop("Plan: %(name)s"), {"name": facts.followup_names.get(followup.id, "")}),
                 Message(gettext_noop("Next guide step: %(name)s"), {"name": facts.followup_names.get(followup.id, "")}),
                 followup_start(facts.guide, followup.id, facts.now),
                 Action(ActionKind.CREATE_FOLLOWUP, followup.id),
@@ -281,6 +307,7 @@ def _documents(facts: SaleFacts) -> list[NextStep]:
     return [
         NextStep(
             StepKind.DOCUMENT,
+            Message(gettext_noop("Create: %(name)s"), {"name": facts.document_names.get(suggestion_id, "")}),
             Message(gettext_noop("%(name)s not created yet"), {"name": facts.document_names.get(suggestion_id, "")}),
             None,
             Action(ActionKind.CREATE_DOCUMENT, suggestion_id),
