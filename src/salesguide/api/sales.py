@@ -143,9 +143,9 @@ def _proposed_reopen_followup(user: User, sale_id: int) -> dict[str, Any] | None
     response=responses({200: SaleListOut}, *READ, *QUERY),
     summary="List sales, newest first",
     description=(
-        "Filters combine: `sale_type`, `stage`, `status`, `owner`, `company`, and `q` (every word, ignoring case, "
-        "in the title or the company's name). The same list, in the same order, as the web's sale list. "
-        "`format=csv` or `xlsx`: all of it as a file."
+        "Filters combine: `sale_type`, `stage`, `status`, `owner`, `company`, `stale=true` (only stale sales), "
+        "and `q` (every word, ignoring case, in the title or the company's name). The same list, in the same "
+        "order, as the web's sale list. `format=csv` or `xlsx`: all of it as a file."
     ),
     openapi_extra=file_operation(),
 )
@@ -157,6 +157,7 @@ def list_sales(request: HttpRequest, params: Query[SaleListParams], file: Query[
         owner=params.owner,
         company=params.company,
         q=params.q,
+        stale=params.stale,
     )
     if file.format != "json":
         return file_answer(request, list_files.sale_file(filters), file.format)

@@ -31,7 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from salesguide.api.errors import InvalidInput, field_errors_from_problems, field_errors_from_pydantic
-from salesguide.api.fields import MAX_ID, Line, MinutesPatch, NotNull, RefId, ShortText, Text
+from salesguide.api.fields import MAX_ID, Line, MinutesPatch, NotNull, QueryBool, RefId, ShortText, Text
 from salesguide.api.paging import PageParams
 from salesguide.api.schemas import InSchema, OutSchema
 from salesguide.domain.errors import FieldProblem, gettext_noop
@@ -134,6 +134,11 @@ class SaleListParams(PageParams):
     status: SaleStatus | None = Field(None, description="Only sales with this status.")
     owner: RefId | None = Field(None, description="Only the sales of this user.")
     company: RefId | None = Field(None, description="Only the sales of this company.")
+    stale: QueryBool = Field(
+        False,
+        description="`true`: only stale sales — open, longer in their stage than its expected days, and no open "
+        "activity from now on (SPEC 6.2).",
+    )
     q: Line | None = Field(
         None, description="Words (at most 8 count) that must each be in the title or the company's name, in any case."
     )

@@ -53,6 +53,11 @@ class ExportCommand(BaseCommand):
         sales.add_argument("--status", choices=[status.value for status in SaleStatus])
         sales.add_argument("--owner", help="A user name or id.")
         sales.add_argument("--company", help="A company's name or id.")
+        sales.add_argument(
+            "--stale",
+            action="store_true",
+            help="Only stale sales (open, longer in the stage than expected, nothing planned).",
+        )
         parsers["contacts"].add_argument("--company", help="A company's name or id.")
         activities = parsers["activities"]
         activities.add_argument("--owner", help="A user name or id.")
@@ -127,6 +132,7 @@ class ExportCommand(BaseCommand):
                 owner=named("owner"),
                 company=named("company"),
                 q=options.get("q"),
+                stale=bool(options.get("stale")),
             )
             return list_files.sale_file(filters)
         activity_filters = activity_list.ActivityFilters(

@@ -13,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 
 from salesguide.models import Sale
+from salesguide.queries.aging import stale_sales
 from salesguide.queries.paging import OrderSpec, Page, SortKey, decode_cursor, encode_cursor, keyset_page
 from salesguide.queries.search import SearchIndex, matching_newest_first
 
@@ -34,6 +36,8 @@ class SaleFilters:
     owner: int | None = None
     company: int | None = None
     q: str | None = None
+    # Only stale sales (SPEC 6.2: open, longer in the stage than expected, nothing planned; ``queries.aging``).
+    stale: bool = False
 
 
 def sales(filters: SaleFilters) -> models.QuerySet[Sale]:
@@ -56,6 +60,8 @@ def _searched_sales(filters: SaleFilters) -> tuple[models.QuerySet[Sale], tuple[
         queryset = queryset.filter(owner_id=filters.owner)
     if filters.company is not None:
         queryset = queryset.filter(company_id=filters.company)
+    if filters.stale:
+        queryset = stale_sales(queryset, timezone.now(), sale_type_id=filters.sale_type)
     queryset, key = matching_newest_first(queryset, SALE_SEARCH, filters.q)
     if key is None:
         return queryset, SALE_ORDER

@@ -67,12 +67,14 @@ class BoardQuery:
 
     def export_params(self) -> str:
         """The query string of the sale list's export of these sales: the open sales of the sale type, of the
-        owner, with the words (the sale list knows no "stale" filter, so the file has every open one)."""
+        owner, with the words, only the stale ones when the board shows only those."""
         values: dict[str, Any] = {"sale_type": self.sale_type, "status": "open"}
         if self.owner != EVERYONE:
             values["owner"] = self.owner
         if self.q:
             values["q"] = self.q
+        if self.stale:
+            values["stale"] = "1"
         return urlencode(values)
 
     def filters(self, viewer: User) -> read_model.BoardFilters:

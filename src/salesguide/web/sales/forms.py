@@ -417,6 +417,7 @@ class SaleFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=STATUS_FILTERS)
     owner = forms.CharField(required=False)
     company = forms.IntegerField(required=False, min_value=1)
+    stale = forms.BooleanField(required=False)
     after = forms.CharField(required=False, max_length=200)
 
     def __init__(
@@ -434,4 +435,4 @@ class SaleFilterForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """The filters that were understood; one that was not is left out (and so filters nothing)."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}

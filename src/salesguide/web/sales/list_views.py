@@ -121,6 +121,7 @@ def sale_filters(values: dict[str, Any], user: User) -> SaleFilters:
         owner=user.pk if owner == "me" else int(owner) if owner else None,
         company=values.get("company"),
         q=values.get("q"),
+        stale=bool(values.get("stale")),
     )
 
 
