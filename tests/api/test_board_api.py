@@ -95,10 +95,13 @@ def test_the_board_answers_its_columns_totals_and_cards_as_api_md_says_when_a_ma
         "expected_days": None,
         "next_activity_date": None,
         "stale": False,
+        "probability": 10,
+        "probability_is_manual": False,
         "version": sale.version,
         "may_move": True,
         "move_to": [world["offer"].pk, world["contract"].pk],
     }
+    assert body["probability_policy"] == "follow_stage"
 
 
 def test_a_column_with_two_currencies_answers_each_and_no_single_amount_when_asked(

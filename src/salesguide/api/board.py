@@ -7,7 +7,7 @@ as every other move.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -70,6 +70,8 @@ class BoardCardOut(Schema):
     expected_days: int | None = Field(description="The days the sale type expects a sale in this stage, if any.")
     next_activity_date: dt.date | None
     stale: bool
+    probability: int
+    probability_is_manual: bool = Field(description="Set by hand rather than the stage's probability.")
     version: int = Field(description="Send it with `POST /api/v1/sales/{id}/stage` to move the card.")
     may_move: bool = Field(description="Whether you may move this sale.")
     move_to: list[int] = Field(description="The columns (stage ids) you may move it to; empty when you may not.")
@@ -92,6 +94,10 @@ class BoardColumnOut(Schema):
 class BoardOut(Schema):
     sale_type_id: int
     owner_id: int | None = Field(description="Whose sales are counted; null: everyone's.")
+    probability_policy: Literal["follow_stage", "keep_manual"] = Field(
+        description="The sale type's probability policy: `follow_stage` (every move takes the stage's probability) "
+        "or `keep_manual` (a probability set by hand stays until it is reset)."
+    )
     columns: list[BoardColumnOut]
 
 
@@ -121,6 +127,8 @@ def _card_out(card: read_model.Card) -> dict[str, Any]:
             else None
         ),
         "stale": card.stale,
+        "probability": card.probability,
+        "probability_is_manual": card.probability_is_manual,
         "version": card.version,
         "may_move": card.movable,
         "move_to": list(card.move_to),
@@ -182,6 +190,7 @@ def get_board(request: HttpRequest, params: Query[BoardParams]) -> dict[str, Any
     return {
         "sale_type_id": board.sale_type_id,
         "owner_id": board.filters.owner,
+        "probability_policy": board.probability_policy,
         "columns": [_column_out(column) for column in board.columns],
     }
 

@@ -66,8 +66,8 @@ def actions_out(actions: SaleActions) -> dict[str, bool]:
 
 
 def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
-    """Reads ``sale.stage`` and ``sale.company``: load the sale with them (``queries.sales``). ``actions`` are
-    what ``viewer`` may do with it now, as the web offers them."""
+    """Reads ``sale.stage``, ``sale.company`` and ``sale.sale_type``: load the sale with them
+    (``queries.sales``). ``actions`` are what ``viewer`` may do with it now, as the web offers them."""
     stage, company = sale.stage, sale.company
     next_activity = local(sale.next_activity_at)
     return {
@@ -86,6 +86,7 @@ def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
         "stage_probability": stage.probability if stage is not None else None,
         "probability": sale.probability,
         "probability_is_manual": selling.probability_shown_as_manual(service.state_of(sale)),
+        "probability_policy": sale.sale_type.probability_policy,
         "status": sale.status,
         "expected_date": sale.expected_date,
         "closed_date": sale.closed_date,

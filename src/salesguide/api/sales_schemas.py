@@ -262,6 +262,10 @@ class SaleOut(OutSchema):
         description="The probability was set by hand, as the card and the print view say; never for a sold or "
         "lost sale, whose 100 or 0 comes from its status."
     )
+    probability_policy: Literal["follow_stage", "keep_manual"] = Field(
+        description="The sale type's probability policy: `follow_stage` (every move takes the stage's probability) "
+        "or `keep_manual` (a probability set by hand stays until it is reset: `POST .../probability/reset`)."
+    )
     status: SaleStatus
     expected_date: dt.date | None
     closed_date: dt.date | None

@@ -35,6 +35,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
+from salesguide.domain import selling
 from salesguide.domain.aging import days_in_stage, is_stale
 from salesguide.domain.errors import Message, NotFound, gettext_noop
 from salesguide.models import Sale, SaleType, Stage
@@ -149,6 +150,9 @@ class Card:
     next_activity_at: dt.datetime | None
     stale: bool
     version: int
+    probability: int
+    # Set by hand rather than the stage's (``selling.probability_shown_as_manual``, as on the card and the API).
+    probability_is_manual: bool
     # The columns (stage ids) this card may be dropped on by the viewer: empty when they may not move it.
     move_to: tuple[int, ...]
 
@@ -173,6 +177,8 @@ class Board:
     sale_type_id: int
     filters: BoardFilters
     columns: list[Column]
+    # The sale type's probability policy (``ProbabilityPolicy``): what a move does with a probability set by hand.
+    probability_policy: str
 
 
 @dataclass(frozen=True)
@@ -240,14 +246,25 @@ def _not_found(model: type[SaleType] | type[Stage], item_id: int) -> NotFound:
 
 def _stages(sale_type_id: int) -> list[BoardStage]:
     """The live stages of a live sale type, in order (one query); NotFound for a type that is not there."""
+    return _stages_and_policy(sale_type_id)[0]
+
+
+def _stages_and_policy(sale_type_id: int) -> tuple[list[BoardStage], str]:
+    """``_stages`` and the sale type's probability policy (one query, two for a type without live stages)."""
     rows = list(
         live_links(sale_type_id)
         .filter(sale_type__deleted=False)
-        .values_list("stage_id", "stage__name", "stage__probability", "expected_days")
+        .values_list("stage_id", "stage__name", "stage__probability", "expected_days", "sale_type__probability_policy")
     )
-    if not rows and not SaleType.objects.filter(pk=sale_type_id, deleted=False).exists():
-        raise _not_found(SaleType, sale_type_id)
-    return [BoardStage(stage_id, name, probability, expected) for stage_id, name, probability, expected in rows]
+    found: str | None = rows[0][4] if rows else None
+    if found is None:
+        found = (
+            SaleType.objects.filter(pk=sale_type_id, deleted=False).values_list("probability_policy", flat=True).first()
+        )
+        if found is None:
+            raise _not_found(SaleType, sale_type_id)
+    stages = [BoardStage(stage_id, name, probability, expected) for stage_id, name, probability, expected, _ in rows]
+    return stages, found
 
 
 def _open_sales(sale_type_id: int, filters: BoardFilters, now: dt.datetime) -> QuerySet[Sale]:
@@ -323,6 +340,15 @@ def _card(row: dict[str, Any], stages: list[BoardStage], now: dt.datetime, may_m
         next_activity_at=row["next_activity_at"],
         stale=is_stale(days, expected, has_planned_activity=bool(row["planned"])),
         version=row["version"],
+        probability=row["probability"],
+        probability_is_manual=selling.probability_shown_as_manual(
+            selling.SaleState(
+                stage_id=stage_id,
+                probability=row["probability"],
+                status=selling.SaleStatus(row["status"]),
+                probability_is_manual=row["probability_is_manual"],
+            )
+        ),
         move_to=tuple(stage.stage_id for stage in stages if stage.stage_id != stage_id) if movable else (),
     )
 
@@ -376,7 +402,7 @@ def board(
     """The board of a live sale type (NotFound otherwise): every live stage's column with its totals and its first
     ``limit`` cards. ``now`` is the viewer's (``services.clock.now_for``); ``may_move`` says whether the viewer
     may move a sale (``allowed_actions(viewer, sale).move``)."""
-    stages = _stages(sale_type_id)
+    stages, policy = _stages_and_policy(sale_type_id)
     open_sales = _open_sales(sale_type_id, filters, now)
     totals = _totals(sale_type_id, filters, open_sales)
     pages = _first_pages(open_sales, [stage.stage_id for stage in stages], limit, now)
@@ -394,7 +420,7 @@ def board(
                 next=_next_cursor(page, limit),
             )
         )
-    return Board(sale_type_id=sale_type_id, filters=filters, columns=columns)
+    return Board(sale_type_id=sale_type_id, filters=filters, columns=columns, probability_policy=policy)
 
 
 def column_page(

@@ -23,8 +23,8 @@ def _one(queryset: QuerySet[Sale]) -> Sale | None:
 
 
 def sale_card(sale_id: int) -> Sale | None:
-    """One sale with its stage and company, in one query."""
-    return _one(Sale.objects.select_related("stage", "company").filter(pk=sale_id))
+    """One sale with its stage, company and sale type, in one query."""
+    return _one(Sale.objects.select_related("stage", "company", "sale_type").filter(pk=sale_id))
 
 
 def sale_with_type(sale_id: int) -> Sale | None:

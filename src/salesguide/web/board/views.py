@@ -33,6 +33,7 @@ from salesguide.services.permissions import allowed_actions
 from salesguide.web.activities.forms import active_users, user_label
 from salesguide.web.domain_errors import translate
 from salesguide.web.sales.access import actor, go_to, is_htmx
+from salesguide.web.sales.card_views import policy_label
 from salesguide.web.sales.money import format_amount
 
 SESSION_KEY = "board_sale_type"
@@ -192,6 +193,7 @@ def _body_context(request: HttpRequest, query: BoardQuery) -> dict[str, Any]:
         "columns": columns,
         "sale_count": sum(column.totals.count for column in board.columns),
         "filtered": bool(query.q or query.stale),
+        "policy_label": policy_label(board.probability_policy),
     }
 
 

@@ -103,6 +103,11 @@ class Header:
     stage_probability: int | None
 
 
+def policy_label(policy: str) -> str:
+    """A sale type's probability policy as the card and the board name it."""
+    return str(ProbabilityPolicy(policy).label) if policy in ProbabilityPolicy.values else policy
+
+
 def header_of(sale: Sale) -> Header:
     policy = sale.sale_type.probability_policy
     stage_probability = sale.stage.probability if sale.stage is not None else None
@@ -110,7 +115,7 @@ def header_of(sale: Sale) -> Header:
         amount=format_amount(sale.amount, sale.currency),
         status_badge=STATUS_BADGES.get(SaleStatus(sale.status), "badge--muted"),
         overdue=is_overdue(sale.next_activity_at, timezone.now()),
-        policy_label=str(ProbabilityPolicy(policy).label) if policy in ProbabilityPolicy.values else policy,
+        policy_label=policy_label(policy),
         manual=selling.probability_shown_as_manual(state_of(sale)),
         stage_probability=stage_probability,
     )
