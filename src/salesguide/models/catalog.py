@@ -64,6 +64,14 @@ class ProbabilityPolicy(models.TextChoices):
     KEEP_MANUAL = "keep_manual", _("Keep a manual value")
 
 
+class ExitCriteria(models.TextChoices):
+    """What a stage's required items mean when a sale leaves the stage (SPEC 6.3)."""
+
+    OFF = "off", _("Off: required items are only marked")
+    WARN = "warn", _("Warn: the move is made, with a warning of what is missing")
+    BLOCK = "block", _("Block: only a manager or an administrator may move on, with a reason")
+
+
 class SaleType(SoftDeletable):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
@@ -79,6 +87,9 @@ class SaleType(SoftDeletable):
         max_length=20,
         choices=ProbabilityPolicy.choices,
         default=ProbabilityPolicy.FOLLOW_STAGE,
+    )
+    exit_criteria = models.CharField(
+        _("exit criteria"), max_length=5, choices=ExitCriteria.choices, default=ExitCriteria.OFF
     )
     rank = models.PositiveIntegerField(default=0)
     stages = models.ManyToManyField(Stage, through="SaleTypeStage", related_name="sale_types")
@@ -216,6 +227,7 @@ class SuggestedFollowup(SoftDeletable):
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
     auto_suggest = models.BooleanField(_("automatically suggest this follow-up"), default=False)
+    required = models.BooleanField(_("required before leaving this stage"), default=False)
     rank = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -234,6 +246,7 @@ class SuggestedDocument(SoftDeletable):
     template = models.ForeignKey(DocumentTemplate, verbose_name=_("template"), on_delete=models.PROTECT)
     subject = models.CharField(_("default subject"), max_length=255, blank=True)
     our_reference = models.CharField(_("our reference"), max_length=255, blank=True)
+    required = models.BooleanField(_("required before leaving this stage"), default=False)
     rank = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -188,6 +188,9 @@ class StageChange(models.Model):
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.CharField(max_length=300, blank=True)
+    # Set when a manager or administrator moved the sale on with required items missing (SPEC 6.3). Nullable so
+    # that adding it does not rebuild the history table on SQLite.
+    override_reason = models.CharField(max_length=300, null=True, blank=True)
 
     class Meta:
         verbose_name = _("stage change")
