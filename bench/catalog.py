@@ -242,7 +242,7 @@ def world_from_database(owners: list[User], company_ids: list[int]) -> World:
                 id=sale_type.pk,
                 name=sale_type.name,
                 policy=sale_type.probability_policy,
-                stages=tuple(StageInfo(link.stage_id, link.stage.probability) for link in links),
+                stages=tuple(StageInfo(link.stage_id, link.stage.probability, link.expected_days) for link in links),
                 followups=tuple(
                     tuple(
                         Followup(

@@ -43,6 +43,21 @@ def sales_list(after_id: int | None) -> Statements:
     return [(sql, [after_id] if after_id is not None else [])]
 
 
+def stale_list(now: Any) -> Statements:
+    """The first page of the sale list filtered to stale sales (SPEC 6.2, decision 0011: the stored aging)."""
+    sql = (
+        f"SELECT s.id, s.title, s.amount, s.currency, s.status, s.probability, s.next_activity_at, "  # noqa: S608
+        f"st.name, c.name, u.username, t.name "
+        f"FROM {_t(Sale)} s LEFT JOIN {_t(Stage)} st ON st.id = s.stage_id "
+        f"LEFT JOIN {_t(Company)} c ON c.id = s.company_id JOIN {_t(User)} u ON u.id = s.owner_id "
+        f"JOIN {_t(SaleType)} t ON t.id = s.sale_type_id "
+        "WHERE s.stale_from <= %s AND (s.last_planned_at IS NULL OR s.last_planned_at < %s) "
+        "ORDER BY s.id DESC LIMIT 51"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    return [(sql, [stamp, stamp])]
+
+
 def sale_detail(sale_id: int) -> Statements:
     sql = (
         f"SELECT s.*, st.name, st.probability, c.name FROM {_t(Sale)} s "  # noqa: S608

@@ -1,8 +1,8 @@
 """One generated sale: its life (created, moved through its stages, maybe a probability set by hand, then sold,
 lost, stalled or still open), played through the same pure rules the services use (``domain.selling``), and the
 rows the services would have written for it: the sale, one stage-change row per change (``services.sales``),
-and the follow-ups made from its guide or by hand (``services.activities``), with ``next_activity_at`` as
-``refresh_next_activity`` keeps it.
+and the follow-ups made from its guide or by hand (``services.activities``), with ``next_activity_at`` and
+``last_planned_at`` as ``refresh_next_activity`` keeps them and ``stale_from`` as ``services.sales`` sets it.
 
 Rows are plain tuples in the column order below, ready for a bulk insert.
 """
@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from bench.catalog import Followup, Owner, TypeInfo, World
-from salesguide.domain import selling
+from salesguide.domain import aging, selling
 from salesguide.services.reopen_followup import REOPEN_FOLLOWUP_TIME, reopen_followup_text
 
 SALE_COLUMNS = (
@@ -46,6 +46,8 @@ SALE_COLUMNS = (
     "stage_when_closed_id",
     "stage_entered_at",
     "next_activity_at",
+    "stale_from",
+    "last_planned_at",
     "version",
     "created_at",
     "updated_at",
@@ -63,6 +65,7 @@ CHANGE_COLUMNS = (
     "at",
     "by_id",
     "reason",
+    "override_reason",
 )
 ACTIVITY_COLUMNS = (
     "id",
@@ -251,6 +254,9 @@ class SaleMaker:
             activities.append(self._reopen_followup(ids, facts, reopen_date, reason_name, stage_name))
         open_starts = [row[4] for row in activities if row[10] is None]
         next_activity = min(open_starts) if open_starts else None  # type: ignore[type-var]
+        last_planned = max(open_starts) if open_starts else None  # type: ignore[type-var]
+        expected_days = next((stage.expected_days for stage in stages if stage.id == state.stage_id), None)
+        stale_from = aging.stale_from(entered, expected_days, is_open=state.status == OPEN)
 
         sale = (
             sale_id,
@@ -276,6 +282,8 @@ class SaleMaker:
             state.stage_when_closed_id,
             entered,
             next_activity,
+            stale_from,
+            last_planned,
             version,
             created,
             updated,
@@ -314,6 +322,7 @@ class SaleMaker:
             at,
             owner.id,
             reason[:300],
+            None,  # no exit criteria overridden: a generated type asks none (SPEC 6.3)
         )
         ids.change += 1
         return row

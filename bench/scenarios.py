@@ -287,6 +287,20 @@ def scenarios(world: World) -> list[Scenario]:
             list_target,
         ),
         Scenario(
+            "stale_list",
+            "GET /api/v1/sales?stale=true&limit=50: the first page of the stale sales (stored aging)",
+            lambda i: api.get("/api/v1/sales", {"stale": "true", "limit": 50}),
+            lambda i: floors.stale_list(timezone.now()),
+            Target("p95 ≤ 50 ms (stale sales, first page)", p95_ms=50),
+        ),
+        Scenario(
+            "stale_list_web",
+            "GET /sales/?stale=1: the sale list page, only stale sales",
+            lambda i: web.get("/sales/", {"stale": "1"}),
+            lambda i: floors.stale_list(timezone.now()),
+            Target("p95 ≤ 50 ms (stale sales, first page)", p95_ms=50),
+        ),
+        Scenario(
             "sale_card_web",
             "GET /sales/{id}/: the sale card with its guide tab, a different sale each time",
             lambda i: web.get(f"/sales/{world.sale(i)}/"),

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from tests.aging_helpers import entered_stage_at
 
 from salesguide.models import Company, Sale
 from salesguide.services import catalog, sale_types, sales
@@ -145,7 +146,7 @@ def test_a_salesperson_gets_their_own_board_by_default_and_the_teams_when_asked(
 
 def test_words_and_stale_narrow_the_cards_and_the_totals_when_given(world: dict[str, Any], manager_api: Any) -> None:
     # Given Big deal entered Offer ten days ago (7 expected) with nothing planned
-    Sale.objects.filter(pk=world["ids"]["big"]).update(stage_entered_at=timezone.now() - dt.timedelta(days=10))
+    entered_stage_at(world["ids"]["big"], timezone.now() - dt.timedelta(days=10))
 
     # When the board is searched for "acme", and narrowed to stale sales
     found = manager_api.get("board", sale_type=world["new"].pk, q="acme").json()

@@ -60,6 +60,7 @@ def test_a_suggested_follow_up_is_created_with_201_and_the_type_default_duration
         "duration_minutes": 15,
         "text": "",
         "auto_suggest": False,
+        "required": False,
         "rank": 0,
         "deleted": False,
     }
@@ -188,6 +189,81 @@ def test_a_suggested_document_is_changed_deleted_and_restored(api, guided):
     assert deleted.json()["deleted"] is True
     assert restored.json()["deleted"] is False
     assert api.get(path).json() == {**guided["quote"], "subject": "Our offer"}
+
+
+def test_suggestions_marked_required_say_so_in_their_answers_and_in_the_guide(api, guided, call_type, quote_template):
+    # Given
+    base = f"sale-types/{guided['sale_type']['id']}/stages/{guided['stage_id']}"
+    guide_path = f"sale-types/{guided['sale_type']['id']}/guide"
+    api.patch(f"sale-types/{guided['sale_type']['id']}", {"exit_criteria": "block"})
+
+    # When
+    call = api.post(
+        f"{base}/suggested-followups", {"name": "Decision call", "activity_type_id": call_type["id"], "required": True}
+    )
+    offer = api.post(
+        f"{base}/suggested-documents", {"name": "Offer", "template_id": quote_template["id"], "required": True}
+    )
+    intro = api.patch(f"suggested-followups/{guided['intro']['id']}", {"required": True})
+    quote = api.patch(f"suggested-documents/{guided['quote']['id']}", {"required": True})
+    unmarked = api.patch(f"suggested-followups/{guided['intro']['id']}", {"required": False})
+
+    # Then
+    assert call.status_code == offer.status_code == 201
+    assert call.json()["required"] is True and offer.json()["required"] is True
+    assert api.get(f"suggested-followups/{call.json()['id']}").json() == call.json()
+    assert api.get(f"suggested-documents/{offer.json()['id']}").json() == offer.json()
+    assert intro.json()["required"] is True and unmarked.json()["required"] is False
+    assert quote.json() == {**guided["quote"], "required": True}
+    guide = api.get(guide_path).json()
+    assert guide["exit_criteria"] == "block"
+    first = guide["stages"][0]
+    assert [(f["name"], f["required"]) for f in first["followups"]] == [
+        ("Introduction call", False),
+        ("Visit", False),
+        ("Decision call", True),
+    ]
+    assert [(d["name"], d["required"]) for d in first["documents"]] == [("Quote", True), ("Offer", True)]
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_a_required_mark_that_is_not_true_or_false_is_refused_and_changes_nothing(
+    api, guided, call_type, quote_template, value
+):
+    # Given
+    base = f"sale-types/{guided['sale_type']['id']}/stages/{guided['stage_id']}"
+    guide_path = f"sale-types/{guided['sale_type']['id']}/guide"
+    before = api.get(guide_path).json()
+
+    # When
+    answers = [
+        api.patch(f"suggested-followups/{guided['intro']['id']}", {"required": value, "name": "Changed"}),
+        api.patch(f"suggested-documents/{guided['quote']['id']}", {"required": value, "name": "Changed"}),
+        api.post(f"{base}/suggested-followups", {"name": "New", "activity_type_id": call_type["id"], "required": value}),
+        api.post(f"{base}/suggested-documents", {"name": "New", "template_id": quote_template["id"], "required": value}),
+    ]
+
+    # Then
+    for response in answers:
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["body", "required"]
+    assert api.get(guide_path).json() == before
+
+
+def test_the_openapi_document_describes_required_and_exit_criteria(anonymous_api):
+    # When
+    schemas = anonymous_api.get("openapi.json").json()["components"]["schemas"]
+
+    # Then
+    for name in ("SuggestedFollowupIn", "SuggestedDocumentIn", "SuggestedFollowupPatch", "SuggestedDocumentPatch"):
+        assert schemas[name]["properties"]["required"]["type"] == "boolean", name
+        assert "required before leaving" in schemas[name]["properties"]["required"]["description"], name
+    for name in ("SuggestedFollowupOut", "SuggestedDocumentOut", "GuideFollowupOut", "GuideDocumentOut"):
+        assert schemas[name]["properties"]["required"]["type"] == "boolean", name
+        assert "required" in schemas[name]["required"], name
+    for name in ("SaleTypeIn", "SaleTypePatch", "SaleTypeOut", "GuideOut"):
+        assert schemas[name]["properties"]["exit_criteria"]["enum"] == ["off", "warn", "block"], name
+    assert "exit_criteria" in schemas["SaleTypeOut"]["required"]
 
 
 def test_a_suggestion_needs_a_name_and_a_known_activity_type(api, guided):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from tests.api.test_sale_guide_api import _build_guide
 
-from salesguide.services import activities, customers, sales
+from salesguide.services import activities, customers, guides, sales
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,43 @@ def test_an_overdue_activity_comes_first_with_its_date_in_the_reader_s_language(
     ]
 
 
+def test_a_required_item_of_the_current_stage_comes_before_everything_but_what_is_overdue(
+    api, make_api, token_for, admin_user, sale, guide
+):
+    # Given the stage's second follow-up and a document of the stage marked required
+    second = guide.followups[1]
+    guides.update_suggested_followup(admin_user, second.pk, required=True)
+    offer = guides.add_suggested_document(
+        admin_user, guide.sale_type.pk, guide.stages[0].pk, name="Offer", template_id=guide.template.pk, required=True
+    )
+    dutch = make_api(token_for(admin_user), language="nl")
+
+    # When
+    english = steps(api.get(f"sales/{sale.pk}/next-steps"))
+    nederlands = steps(dutch.get(f"sales/{sale.pk}/next-steps"))
+
+    # Then
+    first = guide.followups[0]
+    plan_first = {"kind": "create_followup", "target_id": first.pk}
+    assert english == [
+        (
+            "required",
+            "Plan: Follow-up 1.2",
+            "Required before leaving this stage: Follow-up 1.2",
+            {"kind": "create_followup", "target_id": second.pk},
+        ),
+        (
+            "required",
+            "Create: Offer",
+            "Required before leaving this stage: Offer",
+            {"kind": "create_document", "target_id": offer.pk},
+        ),
+        ("nothing_planned", "Plan the next activity", "No activity planned", plan_first),
+        ("guide_step", "Plan: Follow-up 1.1", "Next guide step: Follow-up 1.1", plan_first),
+    ]
+    assert nederlands[0][2] == "Verplicht voordat de verkoop deze fase verlaat: Follow-up 1.2"
+
+
 def test_someone_who_may_not_change_the_sale_sees_the_steps_without_actions(salesperson_api, sale):
     body = salesperson_api.get(f"sales/{sale.pk}/next-steps").json()
 
@@ -89,6 +126,7 @@ def test_an_unknown_sale_is_404_with_a_detail(api):
 
 
 def test_the_statements_do_not_grow_with_the_sale_s_activities(api, admin_user, sale, guide):
+    guides.update_suggested_followup(admin_user, guide.followups[0].pk, required=True)
     def counted() -> int:
         with CaptureQueriesContext(connection) as captured:
             assert api.get(f"sales/{sale.pk}/next-steps").status_code == 200

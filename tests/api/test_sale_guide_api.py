@@ -117,6 +117,7 @@ def test_a_new_sale_shows_its_guide_with_the_first_stage_current_and_nothing_don
         "activity_type_id": guide.call.pk,
         "activity_type_name": "New customer call",
         "auto_suggest": False,
+        "required": False,
         "done": False,
         "activities": [],
     }
@@ -127,9 +128,30 @@ def test_a_new_sale_shows_its_guide_with_the_first_stage_current_and_nothing_don
             "purpose": "",
             "template_id": guide.template.pk,
             "template_name": "New customer quote",
+            "required": False,
             "documents": [],
         }
     ]
+    assert body["exit_criteria"] == "off"
+
+
+def test_the_guide_of_a_sale_marks_the_required_items_and_names_the_exit_criteria_mode(api, admin_user, sale, guide):
+    # Given
+    sale_types.update_sale_type(admin_user, guide.sale_type.pk, exit_criteria="warn")
+    guides.update_suggested_followup(admin_user, guide.followups[1].pk, required=True)
+    guides.update_suggested_document(admin_user, guide.documents[0].pk, required=True)
+
+    # When
+    body = api.get(f"sales/{sale.pk}/guide").json()
+
+    # Then
+    assert body["exit_criteria"] == "warn"
+    assert [(f["name"], f["required"]) for s in body["stages"] for f in s["followups"]] == [
+        ("Follow-up 1.1", False),
+        ("Follow-up 1.2", True),
+        ("Follow-up 2.1", False),
+    ]
+    assert [(d["name"], d["required"]) for s in body["stages"] for d in s["documents"]] == [("Quote 2.1", True)]
 
 
 def test_a_sale_type_without_a_guide_says_so(api, admin_user, make_sale):

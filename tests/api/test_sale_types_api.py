@@ -26,6 +26,7 @@ def test_a_sale_type_shows_its_stages_in_the_order_given(api, make_stage):
             "has_guide": True,
             "auto_advance": True,
             "probability_policy": "keep_manual",
+            "exit_criteria": "block",
         },
     )
 
@@ -47,10 +48,47 @@ def test_a_sale_type_shows_its_stages_in_the_order_given(api, make_stage):
         "has_guide": True,
         "auto_advance": True,
         "probability_policy": "keep_manual",
+        "exit_criteria": "block",
         "rank": 0,
         "deleted": False,
     }
     assert api.get(f"sale-types/{sale_type['id']}").json() == sale_type
+
+
+def test_a_new_sale_type_has_exit_criteria_off_and_a_patch_changes_the_mode(api, make_stage):
+    # Given
+    sale_type = api.post("sale-types", {"name": "Plain"}).json()
+
+    # When
+    patched = api.patch(f"sale-types/{sale_type['id']}", {"exit_criteria": "warn"})
+
+    # Then
+    assert sale_type["exit_criteria"] == "off"
+    assert patched.status_code == 200
+    assert patched.json()["exit_criteria"] == "warn"
+    assert api.get(f"sale-types/{sale_type['id']}").json() == patched.json()
+    assert api.get("sale-types").json()["items"][0]["exit_criteria"] == "warn"
+
+
+@pytest.mark.parametrize("value", ["strict", "", "BLOCK", None, True])
+def test_an_unknown_exit_criteria_mode_is_refused_with_422_and_changes_nothing(api, make_sale_type, value):
+    # Given
+    sale_type = make_sale_type("Guarded", has_guide=True)
+    api.patch(f"sale-types/{sale_type['id']}", {"exit_criteria": "block"})
+    before = api.get("sale-types").json()
+
+    # When
+    patched = api.patch(f"sale-types/{sale_type['id']}", {"exit_criteria": value, "name": "Renamed"})
+    created = api.post("sale-types", {"name": "Another", "exit_criteria": value})
+
+    # Then
+    for response in (patched, created):
+        assert response.status_code == 422
+        problem = response.json()["detail"][0]
+        assert problem["loc"] == ["body", "exit_criteria"]
+        if value is not None:
+            assert problem["msg"] == "Choose one of: 'off', 'warn' or 'block'."
+    assert api.get("sale-types").json() == before
 
 
 def test_a_guide_with_one_stage_is_refused_with_422(api, make_stage):

@@ -14,7 +14,8 @@ from bench.history import Ids, SaleMaker
 from django.test import Client
 from django.utils import translation
 
-from salesguide.models import Activity, ProbabilityPolicy, Sale, SaleType, StageChange, User
+from salesguide.domain import aging
+from salesguide.models import Activity, ProbabilityPolicy, Sale, SaleType, SaleTypeStage, StageChange, User
 from salesguide.services import accounts, activities
 from salesguide.services import sales as service
 
@@ -39,6 +40,7 @@ SALE_FIELDS = (
     "completed",
     "stage_when_closed_id",
     "next_activity_at",
+    "last_planned_at",
     "version",
 )
 CHANGE_FIELDS = (
@@ -182,6 +184,12 @@ def _values(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in fields}
 
 
+def _aging(sale: Sale) -> dt.timedelta | None:
+    """How long after entering its stage the sale counts as too long in it (the replay enters it now, the
+    original back then: the same offset, or no stored aging on both)."""
+    return None if sale.stale_from is None else sale.stale_from - sale.stage_entered_at
+
+
 def test_generated_sales_are_the_rows_the_services_write_when_their_history_is_replayed(world: Generated) -> None:
     # given a generated world, and a sample of every kind of sale in it
     sample = _sample()
@@ -193,6 +201,7 @@ def test_generated_sales_are_the_rows_the_services_write_when_their_history_is_r
 
         # then the sale, its stage changes and its follow-ups are the same, field by field
         assert _values(replayed, SALE_FIELDS) == _values(original, SALE_FIELDS), original.pk
+        assert _aging(replayed) == _aging(original), original.pk
         assert [_values(c, CHANGE_FIELDS) for c in _changes(replayed.pk)] == [
             _values(c, CHANGE_FIELDS) for c in _changes(original.pk)
         ], original.pk
@@ -214,6 +223,11 @@ def test_generated_times_agree_with_the_history_when_read_back(world: Generated)
         assert sale.version == len(changes) + (1 if sale.completed else 0)
         open_starts = [a.start for a in _activities(sale.pk) if a.completed_at is None]
         assert sale.next_activity_at == (min(open_starts) if open_starts else None)
+        assert sale.last_planned_at == (max(open_starts) if open_starts else None)
+        expected = SaleTypeStage.objects.filter(sale_type_id=sale.sale_type_id, stage_id=sale.stage_id).first()
+        assert sale.stale_from == aging.stale_from(
+            entered, expected.expected_days if expected else None, is_open=sale.status == "open"
+        )
 
 
 def test_generated_world_has_the_asked_sizes_when_generated(world: Generated) -> None:

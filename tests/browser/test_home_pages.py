@@ -16,8 +16,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
+from tests.aging_helpers import entered_stage_at
 
-from salesguide.models import Activity, Sale, User
+from salesguide.models import Activity, User
 from salesguide.services import activities, catalog, clock, sale_types, sales
 
 PASSWORD = "home-pages-password"
@@ -52,7 +53,7 @@ def build_team(language: str) -> dict[str, Any]:
 
     stale = sales.create_sale(sam, title="Quiet offer", sale_type_id=new.pk, amount=1_234_56)
     sales.move_sale_to_stage(sam, stale.pk, offer.pk)
-    Sale.objects.filter(pk=stale.pk).update(stage_entered_at=now - dt.timedelta(days=12))
+    entered_stage_at(stale.pk, now - dt.timedelta(days=12))
     planned = sales.create_sale(sam, title="Planned deal", sale_type_id=new.pk, amount=500_00)
     overdue = activities.create_activity(
         sam, activity_type_id=call.pk, title="Send the brochure", start=now - dt.timedelta(days=1), sale_id=planned.pk

@@ -16,8 +16,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from tests.aging_helpers import entered_stage_at
 
-from salesguide.models import ActivityType, Sale
+from salesguide.models import ActivityType
 from salesguide.queries import sale_list
 from salesguide.services import accounts, activities, catalog, sale_types, sales
 
@@ -39,7 +40,7 @@ def world(admin_user: Any) -> dict[str, Any]:
         made = sales.create_sale(admin_user, title=title, sale_type_id=sale_type.pk)
         if stage != lead:
             sales.move_sale_to_stage(admin_user, made.pk, stage.pk)
-        Sale.objects.filter(pk=made.pk).update(stage_entered_at=now - dt.timedelta(days=days))
+        entered_stage_at(made.pk, now - dt.timedelta(days=days))
         return int(made.pk)
 
     ids = {

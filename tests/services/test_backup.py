@@ -18,7 +18,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from salesguide.models import Company, Contact, Role, Sale, SaleType, StageChange, User
+from salesguide.models import (
+    Company,
+    Contact,
+    Role,
+    Sale,
+    SaleType,
+    StageChange,
+    SuggestedDocument,
+    SuggestedFollowup,
+    User,
+)
 from salesguide.queries.customers import companies, contacts
 from salesguide.services import sales
 from salesguide.services.backup import (
@@ -131,6 +141,35 @@ def test_a_backup_restored_into_an_empty_installation_gives_back_every_row_and_f
     assert len(before_files) >= 2
     assert restored == written
     assert written.rows == sum(checksum.rows for checksum in before_tables.values())
+
+
+def test_a_backup_carries_the_exit_criteria_the_required_marks_and_an_override_reason(small: Sale, tmp_path: Path):
+    # Given a sale type in block mode with required items, and a move overridden with a reason
+    SaleType.objects.filter(pk=small.sale_type_id).update(exit_criteria="block")
+    followup = SuggestedFollowup.objects.filter(link__sale_type_id=small.sale_type_id).order_by("pk").first()
+    document = SuggestedDocument.objects.filter(link__sale_type_id=small.sale_type_id).order_by("pk").first()
+    SuggestedFollowup.objects.filter(pk=followup.pk).update(required=True)
+    SuggestedDocument.objects.filter(pk=document.pk).update(required=True)
+    StageChange.objects.filter(sale=small).update(override_reason="The customer signed early.")
+    backup = tmp_path / "b.zip"
+
+    # When
+    write_backup(backup)
+    empty_the_installation()
+    restore_backup(backup)
+
+    # Then
+    assert SaleType.objects.get(pk=small.sale_type_id).exit_criteria == "block"
+    assert list(SuggestedFollowup.objects.filter(required=True).values_list("pk", flat=True)) == [followup.pk]
+    assert list(SuggestedDocument.objects.filter(required=True).values_list("pk", flat=True)) == [document.pk]
+    assert set(StageChange.objects.filter(sale_id=small.pk).values_list("override_reason", flat=True)) == {
+        "The customer signed early."
+    }
+    columns = {t["table"]: t["columns"] for t in backup_manifest(backup)["tables"]}
+    assert "exit_criteria" in columns["salesguide_saletype"]
+    assert "required" in columns["salesguide_suggestedfollowup"]
+    assert "required" in columns["salesguide_suggesteddocument"]
+    assert "override_reason" in columns["salesguide_stagechange"]
 
 
 def test_after_a_restore_word_search_finds_every_company_and_contact_again(demo: None, tmp_path: Path):

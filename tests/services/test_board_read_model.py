@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from tests.aging_helpers import entered_stage_at
 
 from salesguide.domain.errors import NotFound, ValidationFailed
 from salesguide.models import Company, Sale, User
@@ -309,8 +310,8 @@ def test_stale_only_keeps_the_stale_sales_and_their_totals_when_asked(
 ) -> None:
     # Given Big deal entered Offer ten days ago and Boss deal has a call planned
     big, boss = world["ids"]["big"], world["ids"]["boss"]
-    Sale.objects.filter(pk=big).update(stage_entered_at=NOW - dt.timedelta(days=10))
-    Sale.objects.filter(pk=boss).update(stage_entered_at=NOW - dt.timedelta(days=10))
+    entered_stage_at(big, NOW - dt.timedelta(days=10))
+    entered_stage_at(boss, NOW - dt.timedelta(days=10))
     activity_type = catalog.create_activity_type(admin_user, name="Call", kind="call")
     activities.create_activity(
         manager_user, activity_type_id=activity_type.pk, title="Call", start=in_days(1), sale_id=boss

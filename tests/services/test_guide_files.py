@@ -68,6 +68,7 @@ def designed_guide(admin_user):
         stage_ids=[lead.pk, offer.pk],
         has_guide=True,
         auto_advance=True,
+        exit_criteria="block",
     )
     sale_types.set_expected_days(admin_user, sale_type.pk, lead.pk, 7)
     guides.add_suggested_followup(
@@ -81,6 +82,7 @@ def designed_guide(admin_user):
         duration_minutes=20,
         text="Ask:\n- need\n- budget\n",
         auto_suggest=False,
+        required=True,
     )
     guides.add_suggested_followup(
         admin_user,
@@ -112,6 +114,7 @@ def designed_guide(admin_user):
         template_id=letter.pk,
         subject="Offer",
         our_reference="123",
+        required=True,
     )
     return sale_type
 
@@ -160,6 +163,9 @@ def test_an_export_holds_the_whole_guide_in_the_file_format(designed_guide):
         ("Offer", 50, None),
     ]
     assert [f["name"] for f in data["stages"][0]["followups"]] == ["Introductory call", "Visit"]
+    assert data["sale_type"]["exit_criteria"] == "block"
+    assert [f["required"] for f in data["stages"][0]["followups"]] == [True, False]
+    assert [[d["required"] for d in s["documents"]] for s in data["stages"]] == [[False], [True]]
     assert [a["name"] for a in data["activity_types"]] == ["Phone call (out)", "Meeting (external)"]
     assert [t["name"] for t in data["document_templates"]] == ["Confirmation", "Offer letter"]
     assert read_guide_file(data).document_templates[1].content == template_content(
@@ -215,16 +221,24 @@ def test_an_imported_guide_is_the_guide_that_was_exported(admin_user, designed_g
                 s.description,
                 s.expected_days,
                 [
-                    (f.name, f.activity_type_name, f.days_offset, f.duration_minutes, f.text, f.auto_suggest)
+                    (
+                        f.name,
+                        f.activity_type_name,
+                        f.days_offset,
+                        f.duration_minutes,
+                        f.text,
+                        f.auto_suggest,
+                        f.required,
+                    )
                     for f in s.followups
                 ],
-                [(d.name, d.template_name, d.subject, d.our_reference) for d in s.documents],
+                [(d.name, d.template_name, d.subject, d.our_reference, d.required) for d in s.documents],
             )
             for s in view.stages
         ]
 
     assert shape(after) == shape(before)
-    assert (after.has_guide, after.auto_advance) == (True, True)
+    assert (after.has_guide, after.auto_advance, after.exit_criteria) == (True, True, "block")
     letter = DocumentTemplate.objects.get(name="Offer letter", deleted=False)
     assert letter.original_filename == "offer letter.docx"
     assert docx_problems(template_content(letter), letter.original_filename) == []
@@ -233,6 +247,57 @@ def test_an_imported_guide_is_the_guide_that_was_exported(admin_user, designed_g
 @given(st.text())
 def test_any_text_survives_the_trip_through_a_guide_file(value):
     assert yaml.safe_load(dump_yaml({"text": value, "list": [value]})) == {"text": value, "list": [value]}
+
+
+def test_an_export_writes_the_exit_criteria_mode_and_every_required_mark_where_the_other_switches_are(
+    admin_user, designed_guide
+):
+    sale_types.update_sale_type(admin_user, designed_guide.pk, exit_criteria="off")
+
+    text = export_guide(SaleType.objects.get(pk=designed_guide.pk))
+
+    # Written always, like auto_suggest and probability_policy; "off" quoted, as YAML would read it as false.
+    assert "  probability_policy: follow_stage\n  exit_criteria: 'off'\nstages:\n" in text
+    assert "    auto_suggest: false\n    required: true\n" in text
+    assert "    our_reference: '123'\n    required: true\n" in text
+
+
+def test_a_guide_file_without_required_marks_or_exit_criteria_imports_with_both_off(admin_user, designed_guide):
+    text = export_guide(designed_guide)
+    wipe_configuration()
+    data = yaml.safe_load(text)
+    del data["sale_type"]["exit_criteria"]
+    for stage in data["stages"]:
+        for item in stage["followups"] + stage["documents"]:
+            del item["required"]
+
+    imported = import_guide(admin_user, dump_yaml(data))
+
+    view = guide_of_sale_type(imported)
+    assert view.exit_criteria == "off"
+    assert [item.required for s in view.stages for item in (*s.followups, *s.documents)] == [False] * 4
+
+
+def test_a_wrong_exit_criteria_or_required_mark_is_reported_with_its_line_and_nothing_changes(
+    admin_user, designed_guide
+):
+    text = (
+        export_guide(designed_guide)
+        .replace("name: Sale to new customer", "name: Other")
+        .replace("exit_criteria: block", "exit_criteria: strict")
+        .replace("    required: true\n", "    required: sometimes\n", 1)
+    )
+    before = configuration_counts()
+
+    with pytest.raises(ValidationFailed) as caught:
+        import_guide(admin_user, text)
+
+    lines = text.splitlines()
+    assert rendered(caught.value) == [
+        f"line {lines.index('  exit_criteria: strict') + 1}: Choose one of: off, warn, block.",
+        f"line {lines.index('    required: sometimes') + 1}: Write true or false.",
+    ]
+    assert configuration_counts() == before
 
 
 # --- reuse and problems -----------------------------------------------------------------------------------
@@ -480,6 +545,15 @@ def test_each_starter_guide_round_trips_byte_identically(admin_user, language):
         wipe_configuration()
         assert export_guide(import_guide(admin_user, first)) == first, name
         wipe_configuration()
+
+
+@pytest.mark.parametrize(("language", "quotation"), [("nl", "Offerte"), ("en", "Quotation")])
+def test_each_starter_guide_requires_its_quotation_before_negotiation_but_keeps_exit_criteria_off(language, quotation):
+    for path in starter_guide_paths(language):
+        guide = read_guide_file(yaml.safe_load(starter_guide_text(path, language)))
+        required = [(s.name, d.name) for s in guide.stages for d in (*s.followups, *s.documents) if d.required]
+        assert guide.sale_type.exit_criteria == "off", path.name
+        assert required == [(quotation, quotation)] if language == "nl" else [("Proposal", quotation)], path.name
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.aging_helpers import entered_stage_at
 
 from salesguide.domain.money import weighted_amount
 from salesguide.models import Sale, User
@@ -43,7 +44,7 @@ def world(admin_user: User, manager_user: User, salesperson_user: User) -> dict[
         if stage is not None:
             sales.move_sale_to_stage(owner, made.pk, stage.pk)
         # Entered its stage ``days_in`` days before "now" (the services stamp the real time).
-        Sale.objects.filter(pk=made.pk).update(stage_entered_at=now - dt.timedelta(days=days_in))
+        entered_stage_at(made.pk, now - dt.timedelta(days=days_in))
         return Sale.objects.get(pk=made.pk)
 
     def plan(owner: User, title: str, start: dt.datetime, on: Sale | None = None) -> int:
@@ -173,7 +174,7 @@ def test_the_whole_attention_list_pages_through_every_sale_with_nothing_planned_
     for n in range(5):
         idle = sales.create_sale(world["sam"], title=f"Idle {n}", sale_type_id=world["new"].pk, amount=n)
         # Two days in their stage by "now", whatever the hour of the day the test runs at.
-        Sale.objects.filter(pk=idle.pk).update(stage_entered_at=now - dt.timedelta(days=2, minutes=n))
+        entered_stage_at(idle.pk, now - dt.timedelta(days=2, minutes=n))
 
     pages, after = [], None
     while True:

@@ -9,7 +9,7 @@ import pytest
 from django.db import models
 
 from salesguide import models as db
-from salesguide.domain import catalog, selling
+from salesguide.domain import catalog, exit_criteria, selling
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,7 @@ from salesguide.domain import catalog, selling
         (db.ActivityKind, catalog.ActivityKind),
         (db.DocumentKind, catalog.DocumentKind),
         (db.ReasonKind, catalog.ReasonKind),
+        (db.ExitCriteria, exit_criteria.ExitMode),
     ],
     ids=lambda value: value.__name__,
 )

@@ -27,6 +27,7 @@ def a_guide_file() -> dict[str, Any]:
             "has_guide": True,
             "auto_advance": True,
             "probability_policy": "follow_stage",
+            "exit_criteria": "block",
         },
         "stages": [
             {
@@ -43,6 +44,7 @@ def a_guide_file() -> dict[str, Any]:
                         "duration_minutes": 15,
                         "text": "Ask about the need.",
                         "auto_suggest": False,
+                        "required": True,
                     }
                 ],
                 "documents": [
@@ -52,6 +54,7 @@ def a_guide_file() -> dict[str, Any]:
                         "template": "Confirmation",
                         "subject": "Our meeting",
                         "our_reference": "S-{{ sale.id }}",
+                        "required": True,
                     }
                 ],
             },
@@ -121,6 +124,8 @@ def test_a_complete_file_reads_into_a_typed_guide_with_every_value():
         False,
     )
     assert guide.stages[0].documents[0].our_reference == "S-{{ sale.id }}"
+    assert guide.sale_type.exit_criteria == "block"
+    assert (followup.required, guide.stages[0].documents[0].required) == (True, True)
     assert guide.document_templates[1].content == DOCX_BYTES
     assert guide.document_templates[0].body == "<p>See you.</p>"
 
@@ -140,9 +145,16 @@ def test_left_out_optional_keys_take_their_defaults():
     assert guide.sale_type.has_guide is True
     assert guide.sale_type.duration_unit == "days"
     assert guide.sale_type.probability_policy == "follow_stage"
+    assert guide.sale_type.exit_criteria == "off"
+    assert guide.stages[0].followups[0].required is False
     assert guide.stages[0].followups[0].days_offset == 0
     assert guide.stages[0].followups[0].duration_minutes is None
     assert guide.activity_types == () and guide.document_templates == ()
+
+
+def test_an_unquoted_off_which_yaml_reads_as_false_is_the_exit_criteria_mode_off():
+    # `exit_criteria: off` written by hand: YAML 1.1 reads the word as false.
+    assert read_guide_file(changed(("sale_type", "exit_criteria"), False)).sale_type.exit_criteria == "off"
 
 
 def test_names_are_trimmed_and_windows_line_breaks_become_plain_ones():
@@ -211,6 +223,10 @@ def test_a_stage_without_probability_is_reported():
         (("sale_type", "has_guide"), "yes", "Write true or false."),
         (("sale_type", "auto_advance"), 1, "Write true or false."),
         (("sale_type", "probability_policy"), "random", "Choose one of: follow_stage, keep_manual."),
+        (("sale_type", "exit_criteria"), "strict", "Choose one of: off, warn, block."),
+        (("sale_type", "exit_criteria"), True, "Choose one of: off, warn, block."),
+        (("stages", 0, "followups", 0, "required"), "yes", "Write true or false."),
+        (("stages", 0, "documents", 0, "required"), 1, "Write true or false."),
         (("stages", 0, "name"), None, "A name is required."),
         (("stages", 0, "expected_days"), 5000, "whole number from 0 to 3650"),
         (("stages", 0, "followups"), "call them", "This must be a list."),

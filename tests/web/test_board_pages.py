@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from tests.aging_helpers import entered_stage_at
 
 from salesguide.models import Company, Sale, StageChange
 from salesguide.services import catalog, sale_types, sales
@@ -158,7 +159,7 @@ def test_words_and_stale_only_narrow_the_cards_and_the_totals_when_filtered(
     world: dict[str, Any], manager_user: Any
 ) -> None:
     # Given Big deal entered Offer ten days ago (7 expected) with nothing planned
-    Sale.objects.filter(pk=world["ids"]["big"]).update(stage_entered_at=timezone.now() - dt.timedelta(days=10))
+    entered_stage_at(world["ids"]["big"], timezone.now() - dt.timedelta(days=10))
     client = client_for(manager_user)
 
     # When the manager searches "acme", and asks for stale sales only

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -20,7 +20,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -36,6 +36,7 @@ from salesguide.domain.errors import (
     ValidationFailed,
     gettext_noop,
 )
+from salesguide.domain.exit_criteria import ExitCriteriaNotMet, RequiredItem
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -54,10 +55,23 @@ class FieldErrorOut(Schema):
     msg: str
 
 
+class RequiredItemOut(Schema):
+    """A suggestion of the guide marked "required before leaving this stage" (exit criteria, SPEC 6.3)."""
+
+    suggestion_id: int
+    name: str
+    kind: Literal["followup", "document"]
+
+
 class UnprocessableOut(Schema):
     """422: a list of field problems, or one sentence when a rule is broken."""
 
     detail: str | list[FieldErrorOut]
+    missing: list[RequiredItemOut] | None = Field(
+        None,
+        description="Only when a move is refused by a sale type's exit criteria in block mode: the required items "
+        "of the stage not done yet.",
+    )
 
 
 # Status codes each kind of endpoint can answer besides its success code: every call may be unauthenticated
@@ -256,9 +270,18 @@ def _translated(
     return wrapper
 
 
+def required_items_out(items: Iterable[RequiredItem]) -> list[dict[str, Any]]:
+    """Required items as the API names them: a refused move's ``missing``, a warned move's ``warnings``."""
+    return [{"suggestion_id": item.suggestion_id, "name": item.name, "kind": item.kind.value} for item in items]
+
+
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, ValidationFailed):
         return _answer(request, 422, field_errors_from_problems(exc.problems))
+    if isinstance(exc, ExitCriteriaNotMet):
+        # API.md "Exit criteria": the message and the required items not done, for a client to list or do.
+        body = {"detail": exc.message.render(gettext), "missing": required_items_out(exc.missing)}
+        return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
     return _answer(request, domain_status(exc), exc.message.render(gettext))
 
 

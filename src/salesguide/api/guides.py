@@ -49,6 +49,7 @@ def followup_out(item: SuggestedFollowup) -> dict[str, Any]:
         "duration_minutes": item.duration_minutes,
         "text": item.text,
         "auto_suggest": item.auto_suggest,
+        "required": item.required,
         "rank": item.rank,
         "deleted": item.deleted,
     }
@@ -64,6 +65,7 @@ def document_out(item: SuggestedDocument) -> dict[str, Any]:
         "template_id": item.template_id,
         "subject": item.subject,
         "our_reference": item.our_reference,
+        "required": item.required,
         "rank": item.rank,
         "deleted": item.deleted,
     }

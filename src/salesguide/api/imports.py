@@ -33,6 +33,11 @@ class ImportResultOut(Schema):
     updated: int = Field(description="Rows that changed an existing record (a row that changes nothing: neither).")
     problems: list[ImportProblemOut]
     dry_run: bool
+    warnings: list[ImportProblemOut] = Field(
+        default_factory=list,
+        description="Rows written with a word to say: a sale moved on although required items of its stage were "
+        "not done (a sale type whose exit criteria warn).",
+    )
 
 
 class ImportRefusedOut(Schema):
@@ -57,6 +62,10 @@ def result_out(result: ImportResult) -> dict[str, Any]:
             for problem in result.problems
         ],
         "dry_run": result.dry_run,
+        "warnings": [
+            {"row": warning.row, "column": warning.column, "message": warning.message.render(gettext)}
+            for warning in result.warnings
+        ],
     }
 
 

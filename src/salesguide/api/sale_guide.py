@@ -3,11 +3,10 @@ and previews of what such a creation would make (SPEC 3.2–3.4)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Router
 
@@ -27,13 +26,13 @@ from salesguide.api.sales_schemas import (
     NextStepOut,
     SaleGuideOut,
 )
-from salesguide.domain.errors import Message
 from salesguide.models import Sale
 from salesguide.queries import sales as queries
 from salesguide.queries.next_steps import sale_next_steps
 from salesguide.queries.sale_guide import SaleGuide, sale_guide
 from salesguide.services import activities, documents, lists
 from salesguide.services.permissions import may_change_sale
+from salesguide.wording import in_language
 
 router = Router(tags=["Sales"])
 
@@ -52,6 +51,7 @@ def guide_out(guide: SaleGuide, offers: activities.Offers | None = None) -> dict
         "sale_id": guide.sale_id,
         "has_guide": guide.has_guide,
         "auto_advance": guide.auto_advance,
+        "exit_criteria": guide.guide.exit_criteria,
         "current_stage_id": guide.current_stage_id,
         "stages": [
             {
@@ -70,6 +70,7 @@ def guide_out(guide: SaleGuide, offers: activities.Offers | None = None) -> dict
                         "activity_type_id": item.suggestion.activity_type_id,
                         "activity_type_name": item.suggestion.activity_type_name,
                         "auto_suggest": item.suggestion.auto_suggest,
+                        "required": item.suggestion.required,
                         "done": item.done,
                         "activities": [
                             {
@@ -91,6 +92,7 @@ def guide_out(guide: SaleGuide, offers: activities.Offers | None = None) -> dict
                         "purpose": item.suggestion.purpose,
                         "template_id": item.suggestion.template_id,
                         "template_name": item.suggestion.template_name,
+                        "required": item.suggestion.required,
                         "documents": [
                             {"id": d.id, "subject": d.subject, "created_at": local(d.created_at)}
                             for d in item.documents
@@ -122,15 +124,6 @@ def get_sale_guide(request: HttpRequest, id: PathId) -> dict[str, Any]:
     return guide_out(guide, activities.open_offers(actor(request), sale, guide))
 
 
-def _text(message: Message) -> str:
-    """A step's text or reason in the request's language, a date in it written the language's way."""
-    params = {
-        key: formats.date_format(value, "DATE_FORMAT") if isinstance(value, dt.date) else value
-        for key, value in message.params.items()
-    }
-    return Message(message.text, params).render(gettext)
-
-
 @router.get(
     "/sales/{int:id}/next-steps",
     response=responses({200: list[NextStepOut]}, *READ, 404),
@@ -150,8 +143,8 @@ def get_next_steps(request: HttpRequest, id: PathId) -> list[dict[str, Any]]:
     return [
         {
             "kind": step.kind.value,
-            "text": _text(step.text),
-            "reason": _text(step.reason),
+            "text": in_language(step.text),
+            "reason": in_language(step.reason),
             "due": local(step.due),
             "action": {"kind": step.action.kind.value, "target_id": step.action.target_id}
             if step.action is not None and may_act

@@ -73,6 +73,7 @@ def sale_type_out(sale_type: SaleType) -> dict[str, Any]:
         "has_guide": sale_type.has_guide,
         "auto_advance": sale_type.auto_advance,
         "probability_policy": sale_type.probability_policy,
+        "exit_criteria": sale_type.exit_criteria,
         "rank": sale_type.rank,
         "deleted": sale_type.deleted,
     }

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 
 from salesguide.api.auth import actor
-from salesguide.api.errors import BODY, QUERY, READ, WRITE, responses
+from salesguide.api.errors import BODY, QUERY, READ, WRITE, required_items_out, responses
 from salesguide.api.fields import PathId
 from salesguide.api.list_files import FileFormatParams, file_answer, file_operation
 from salesguide.api.paging import PageParams
@@ -36,7 +36,7 @@ from salesguide.api.sales_schemas import (
     StallIn,
     VersionIn,
 )
-from salesguide.domain import selling
+from salesguide.domain import aging, selling
 from salesguide.domain.activities import is_overdue
 from salesguide.models import Sale, StageChange, User
 from salesguide.queries import list_files, sale_list
@@ -70,6 +70,12 @@ def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
     (``queries.sales``). ``actions`` are what ``viewer`` may do with it now, as the web offers them."""
     stage, company = sale.stage, sale.company
     next_activity = local(sale.next_activity_at)
+    now = timezone.now()
+    # Aging (SPEC 6.2) of an open sale: the stage's expected days come with the sale (``with_expected_days``).
+    is_open = sale.status == selling.SaleStatus.OPEN
+    days = aging.days_in_stage(sale.stage_entered_at, now) if is_open and sale.stage_id is not None else None
+    expected = getattr(sale, "stage_expected_days", None)
+    planned = aging.has_planned_activity(sale.last_planned_at, now)
     return {
         "id": sale.pk,
         "title": sale.title,
@@ -96,11 +102,22 @@ def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
         "completed": sale.completed,
         "stage_when_closed_id": sale.stage_when_closed_id,
         "next_activity_date": next_activity.date() if next_activity is not None else None,
-        "next_activity_overdue": is_overdue(sale.next_activity_at, timezone.now()),
+        "next_activity_overdue": is_overdue(sale.next_activity_at, now),
+        "stale": aging.is_stale(days, expected, has_planned_activity=planned),
+        "days_in_stage": days,
+        "expected_days": expected,
         "version": sale.version,
         "created_at": local(sale.created_at),
         "actions": actions_out(allowed_actions(viewer, sale)),
+        "warnings": required_items_out(sale.exit_warnings),
     }
+
+
+def moved_out(request: HttpRequest, moved: Sale) -> dict[str, Any]:
+    """The sale after a move, read again as every answer reads it, with the move's warnings (exit criteria)."""
+    answer = load_sale(request, moved.pk)
+    answer["warnings"] = required_items_out(moved.exit_warnings)
+    return answer
 
 
 def load_sale(request: HttpRequest, sale_id: int) -> dict[str, Any]:
@@ -127,6 +144,7 @@ def _history_row(change: StageChange) -> dict[str, Any]:
         "by_id": change.by_id,
         "by_name": (by.get_full_name() or by.username) if by is not None else None,
         "reason": change.reason,
+        "override_reason": change.override_reason,
         "sentence": sentence_of(change).render(gettext),
     }
 
@@ -200,8 +218,7 @@ def get_sale(request: HttpRequest, id: PathId) -> dict[str, Any]:
 def update_sale(request: HttpRequest, id: PathId, payload: SalePatch) -> dict[str, Any]:
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
-    service.update_sale(actor(request), id, version=version, **changes)
-    return load_sale(request, id)
+    return moved_out(request, service.update_sale(actor(request), id, version=version, **changes))
 
 
 @router.delete(
@@ -230,8 +247,10 @@ _CHANGE = responses({200: SaleOut}, *WRITE, *BODY, 404, 409)
     ),
 )
 def move_sale_to_stage(request: HttpRequest, id: PathId, payload: StageMoveIn) -> dict[str, Any]:
-    service.move_sale_to_stage(actor(request), id, payload.stage_id, version=payload.version)
-    return load_sale(request, id)
+    moved = service.move_sale_to_stage(
+        actor(request), id, payload.stage_id, version=payload.version, override_reason=payload.override_reason
+    )
+    return moved_out(request, moved)
 
 
 @router.post(
@@ -242,10 +261,16 @@ def move_sale_to_stage(request: HttpRequest, id: PathId, payload: StageMoveIn) -
 )
 def close_sale_as_sold(request: HttpRequest, id: PathId, payload: SoldIn | None = None) -> dict[str, Any]:
     body = payload or SoldIn.model_validate({})
-    service.close_sale_as_sold(
-        actor(request), id, date=body.date, reason_id=body.reason_id, amount=body.amount, version=body.version
+    sold = service.close_sale_as_sold(
+        actor(request),
+        id,
+        date=body.date,
+        reason_id=body.reason_id,
+        amount=body.amount,
+        version=body.version,
+        override_reason=body.override_reason,
     )
-    return load_sale(request, id)
+    return moved_out(request, sold)
 
 
 @router.post(

@@ -30,14 +30,25 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from salesguide.api.errors import InvalidInput, field_errors_from_problems, field_errors_from_pydantic
+from salesguide.api.errors import InvalidInput, RequiredItemOut, field_errors_from_problems, field_errors_from_pydantic
 from salesguide.api.fields import MAX_ID, Line, MinutesPatch, NotNull, QueryBool, RefId, ShortText, Text
 from salesguide.api.paging import PageParams
-from salesguide.api.schemas import InSchema, OutSchema
+from salesguide.api.schemas import EXIT_CRITERIA_HELP, REQUIRED_HELP, ExitCriteria, InSchema, OutSchema
 from salesguide.domain.errors import FieldProblem, gettext_noop
 from salesguide.services import sales as sale_service
 
 SaleStatus = Literal["open", "sold", "lost", "stalled"]
+
+_OVERRIDE_DESCRIPTION = (
+    "Exit criteria in block mode (a sale type's `exit_criteria`): a manager or administrator moves the sale on "
+    "although required items of the stage are not done, and says why (at most 300 characters; kept on the history "
+    "row). Ignored when nothing required is missing; a salesperson who sends it gets 403."
+)
+OverrideReason = Annotated[
+    str | None, WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 300}, {"type": "null"}]})
+]
+
+
 StageState = Literal["completed", "current", "future"]
 
 _FIRST_YEAR, _LAST_YEAR = 1900, 2999
@@ -217,6 +228,7 @@ class SalePatch(InSchema):
     stage_id: RefIdPatch = Field(None, description="Moves the sale (the stage-change rules apply).")
     probability: ProbabilityPatch = Field(None, description="The sale's own probability, over the stage's.")
     sale_type_id: RefIdPatch = Field(None, description="Moves the sale to the first stage of the new type.")
+    override_reason: OverrideReason = Field(None, description=_OVERRIDE_DESCRIPTION)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -278,9 +290,21 @@ class SaleOut(OutSchema):
     next_activity_overdue: bool = Field(
         description="That activity's start has passed (the card, the lists and the print view show it in red)."
     )
+    stale: bool = Field(
+        description="Open, longer in its stage than the sale type expects, and no open activity from now on (SPEC 6.2)."
+    )
+    days_in_stage: int | None = Field(description="Whole days since an open sale entered its stage; null otherwise.")
+    expected_days: int | None = Field(
+        description="The days the sale type expects a sale in its stage; null when it expects no limit or has none."
+    )
     version: int
     created_at: dt.datetime
     actions: SaleActionsOut = Field(description="What you may do with this sale now.")
+    warnings: list[RequiredItemOut] = Field(
+        default_factory=list,
+        description="After a move in a sale type whose exit criteria warn: the required items of the stage left "
+        "behind that were not done. Empty otherwise.",
+    )
 
 
 class SaleListOut(OutSchema):
@@ -298,12 +322,14 @@ class VersionIn(InSchema):
 
 class StageMoveIn(VersionIn):
     stage_id: RefId
+    override_reason: OverrideReason = Field(None, description=_OVERRIDE_DESCRIPTION)
 
 
 class SoldIn(VersionIn):
     date: OptionalDay = Field(None, description="Leave out for today in your time zone.")
     reason_id: NullableRefId = Field(None, description="A reason of kind `sold`.")
     amount: OptionalAmount = Field(None, description="The final amount in minor units; leave out to keep it.")
+    override_reason: OverrideReason = Field(None, description=_OVERRIDE_DESCRIPTION)
 
 
 class LostIn(VersionIn):
@@ -357,6 +383,10 @@ class HistoryRowOut(OutSchema):
     by_id: int | None
     by_name: str | None
     reason: str
+    override_reason: str | None = Field(
+        description="Why a manager or administrator moved the sale on with required items not done (exit criteria "
+        "in block mode); null otherwise."
+    )
     sentence: str = Field(
         description="What the change did, in the request's language, as the card's History tab and the print view "
         'say it, e.g. "Stage changed: Lead → Offer, probability 10% → 50%."'
@@ -386,6 +416,7 @@ class SaleGuideFollowupOut(OutSchema):
     activity_type_id: int
     activity_type_name: str
     auto_suggest: bool
+    required: bool = Field(description=REQUIRED_HELP)
     done: bool = Field(description="Created, and everything created from it completed.")
     activities: list[SaleGuideActivityOut]
 
@@ -402,6 +433,7 @@ class SaleGuideDocumentOut(OutSchema):
     purpose: str
     template_id: int
     template_name: str
+    required: bool = Field(description=REQUIRED_HELP)
     documents: list[SaleGuideDocumentItemOut]
 
 
@@ -425,6 +457,7 @@ class SaleGuideOut(OutSchema):
     sale_id: int
     has_guide: bool = Field(description="False when the sale type has no guide, fewer than two stages, or is deleted.")
     auto_advance: bool
+    exit_criteria: ExitCriteria = Field(description=EXIT_CRITERIA_HELP)
     current_stage_id: int | None
     stages: list[SaleGuideStageOut]
     offer_advance: AdvanceOfferOut | None = Field(

@@ -44,6 +44,7 @@ DocumentKind = Literal["letter", "email", "quote", "contract", "other"]
 ReasonKind = Literal["sold", "lost", "stalled"]
 DurationUnit = Literal["days", "weeks", "months"]
 ProbabilityPolicy = Literal["follow_stage", "keep_manual"]
+ExitCriteria = Literal["off", "warn", "block"]
 TemplateFormat = Literal["docx", "html", "text"]
 
 
@@ -56,6 +57,14 @@ DocumentKindPatch = Annotated[DocumentKind | None, NotNull, _choices(DocumentKin
 ReasonKindPatch = Annotated[ReasonKind | None, NotNull, _choices(ReasonKind)]
 DurationUnitPatch = Annotated[DurationUnit | None, NotNull, _choices(DurationUnit)]
 ProbabilityPolicyPatch = Annotated[ProbabilityPolicy | None, NotNull, _choices(ProbabilityPolicy)]
+ExitCriteriaPatch = Annotated[ExitCriteria | None, NotNull, _choices(ExitCriteria)]
+
+EXIT_CRITERIA_HELP = (
+    "What the required items of a stage mean when a sale leaves it: `off` they are only marked, `warn` the move "
+    "is made with a warning of what is missing, `block` the move is refused unless a manager or an "
+    "administrator gives a reason."
+)
+REQUIRED_HELP = "True: required before leaving this stage (what that means is the sale type's `exit_criteria`)."
 RefIdPatch = Annotated[RefId | None, NotNull, WithJsonSchema({"type": "integer", "minimum": 1})]
 RefIdsPatch = Annotated[
     RefIds | None, NotNull, WithJsonSchema({"type": "array", "items": {"type": "integer", "minimum": 1}})
@@ -266,6 +275,7 @@ class SaleTypeIn(InSchema):
     has_guide: bool = False
     auto_advance: bool = False
     probability_policy: ProbabilityPolicy = "follow_stage"
+    exit_criteria: ExitCriteria = Field("off", description=EXIT_CRITERIA_HELP)
 
 
 class SaleTypePatch(InSchema):
@@ -278,6 +288,7 @@ class SaleTypePatch(InSchema):
     has_guide: BoolPatch = None
     auto_advance: BoolPatch = None
     probability_policy: ProbabilityPolicyPatch = None
+    exit_criteria: ExitCriteriaPatch = Field(None, description=EXIT_CRITERIA_HELP)
 
 
 class SaleTypeStageOut(Schema):
@@ -299,6 +310,7 @@ class SaleTypeOut(Schema):
     has_guide: bool
     auto_advance: bool
     probability_policy: ProbabilityPolicy
+    exit_criteria: ExitCriteria = Field(description=EXIT_CRITERIA_HELP)
     rank: int
     deleted: bool
 
@@ -323,6 +335,7 @@ class SuggestedFollowupIn(InSchema):
     duration_minutes: OptionalMinutes = Field(None, description="Null: the activity type's default duration.")
     text: Text = ""
     auto_suggest: bool = False
+    required: bool = Field(False, description=REQUIRED_HELP)
 
 
 class SuggestedFollowupPatch(InSchema):
@@ -333,6 +346,7 @@ class SuggestedFollowupPatch(InSchema):
     duration_minutes: OptionalMinutes = None
     text: TextPatch = None
     auto_suggest: BoolPatch = None
+    required: BoolPatch = Field(None, description=REQUIRED_HELP)
 
 
 class SuggestedFollowupOut(Schema):
@@ -346,6 +360,7 @@ class SuggestedFollowupOut(Schema):
     duration_minutes: int | None
     text: str
     auto_suggest: bool
+    required: bool = Field(description=REQUIRED_HELP)
     rank: int
     deleted: bool
 
@@ -356,6 +371,7 @@ class SuggestedDocumentIn(InSchema):
     template_id: RefId
     subject: ShortText = ""
     our_reference: ShortText = ""
+    required: bool = Field(False, description=REQUIRED_HELP)
 
 
 class SuggestedDocumentPatch(InSchema):
@@ -364,6 +380,7 @@ class SuggestedDocumentPatch(InSchema):
     template_id: RefIdPatch = None
     subject: ShortTextPatch = None
     our_reference: ShortTextPatch = None
+    required: BoolPatch = Field(None, description=REQUIRED_HELP)
 
 
 class SuggestedDocumentOut(Schema):
@@ -375,6 +392,7 @@ class SuggestedDocumentOut(Schema):
     template_id: int
     subject: str
     our_reference: str
+    required: bool = Field(description=REQUIRED_HELP)
     rank: int
     deleted: bool
 
@@ -396,6 +414,7 @@ class GuideFollowupOut(Schema):
     text: str
     auto_suggest: bool
     rank: int
+    required: bool = Field(description=REQUIRED_HELP)
 
 
 class GuideDocumentOut(Schema):
@@ -408,6 +427,7 @@ class GuideDocumentOut(Schema):
     subject: str
     our_reference: str
     rank: int
+    required: bool = Field(description=REQUIRED_HELP)
 
 
 class GuideStageOut(Schema):
@@ -427,4 +447,5 @@ class GuideOut(Schema):
     active: bool = Field(description="True when the guide is on and has at least two stages.")
     auto_advance: bool
     probability_policy: ProbabilityPolicy
+    exit_criteria: ExitCriteria = Field(description=EXIT_CRITERIA_HELP)
     stages: list[GuideStageOut]

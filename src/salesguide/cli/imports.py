@@ -108,4 +108,6 @@ class ImportCommand(BaseCommand):
                 ngettext("Nothing was imported: %(count)d problem.", "Nothing was imported: %(count)d problems.", count)
                 % {"count": count}
             )
+        for warning in result.warnings:
+            self.stdout.write(_("Warning: %(text)s") % {"text": problem_text(warning)})
         self.stdout.write(summary(result))

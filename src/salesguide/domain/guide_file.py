@@ -18,6 +18,7 @@ from typing import Any
 
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import FieldProblem, Message, ValidationFailed, gettext_noop
+from salesguide.domain.exit_criteria import ExitMode
 
 FORMAT_KEY = "salesguide_guide"
 FORMAT_VERSION = 1
@@ -96,6 +97,7 @@ SALE_TYPE_KEYS = (
     "has_guide",
     "auto_advance",
     "probability_policy",
+    "exit_criteria",
 )
 STAGE_KEYS = ("name", "probability", "description", "expected_days", "followups", "documents")
 FOLLOWUP_KEYS = (
@@ -106,8 +108,9 @@ FOLLOWUP_KEYS = (
     "duration_minutes",
     "text",
     "auto_suggest",
+    "required",
 )
-DOCUMENT_KEYS = ("name", "purpose", "template", "subject", "our_reference")
+DOCUMENT_KEYS = ("name", "purpose", "template", "subject", "our_reference", "required")
 ACTIVITY_TYPE_KEYS = ("name", "kind", "default_duration_minutes")
 TEMPLATE_KEYS = ("name", "kind", "format", "filename", "content_base64", "body")
 
@@ -125,6 +128,7 @@ class GuideSaleType:
     has_guide: bool = True
     auto_advance: bool = False
     probability_policy: str = rules.ProbabilityPolicy.FOLLOW_STAGE.value
+    exit_criteria: str = ExitMode.OFF.value
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,7 @@ class GuideFollowup:
     duration_minutes: int | None = None
     text: str = ""
     auto_suggest: bool = False
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,7 @@ class GuideDocument:
     purpose: str = ""
     subject: str = ""
     our_reference: str = ""
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -342,7 +348,15 @@ def _read_sale_type(data: _Section) -> GuideSaleType:
         probability_policy=s.choice(
             "probability_policy", rules.ProbabilityPolicy, rules.ProbabilityPolicy.FOLLOW_STAGE
         ),
+        exit_criteria=_read_exit_criteria(s),
     )
+
+
+def _read_exit_criteria(s: _Section) -> str:
+    # YAML 1.1 reads an unquoted `off` as false: a person who wrote `exit_criteria: off` meant the mode.
+    if s.values.get("exit_criteria") is False:
+        return ExitMode.OFF.value
+    return s.choice("exit_criteria", ExitMode, ExitMode.OFF)
 
 
 def _read_followup(s: _Section) -> GuideFollowup:
@@ -354,6 +368,7 @@ def _read_followup(s: _Section) -> GuideFollowup:
         duration_minutes=s.integer("duration_minutes", 0, MAX_MINUTES, None),
         text=s.text("text"),
         auto_suggest=s.boolean("auto_suggest", False),
+        required=s.boolean("required", False),
     )
 
 
@@ -364,6 +379,7 @@ def _read_document(s: _Section) -> GuideDocument:
         purpose=s.text("purpose"),
         subject=s.text("subject", TEXT_MAX_LENGTH),
         our_reference=s.text("our_reference", TEXT_MAX_LENGTH),
+        required=s.boolean("required", False),
     )
 
 

@@ -329,3 +329,53 @@ def next_steps(facts: SaleFacts, *, limit: int = DEFAULT_LIMIT) -> list[NextStep
     latest = dt.datetime.max.replace(tzinfo=dt.UTC)
     ordered = sorted(enumerate(steps), key=lambda pair: (RANKS[pair[1].kind], pair[1].due or latest, pair[0]))
     return [step for _position, step in ordered][:limit]
+
+
+def most_urgent_of_sales(steps_of_sales: Mapping[int, Sequence[NextStep]], *, limit: int) -> list[tuple[int, NextStep]]:
+    """The first step of each sale (``steps_of_sales``: the sale's ranked steps by its id, in the caller's order),
+    most urgent first across the sales by the same ranking as within one: the kind's rank, then the due moment,
+    then the caller's order. One step a sale, so one busy sale cannot fill a home's short list."""
+    latest = dt.datetime.max.replace(tzinfo=dt.UTC)
+    firsts = [
+        (position, sale_id, steps[0]) for position, (sale_id, steps) in enumerate(steps_of_sales.items()) if steps
+    ]
+    firsts.sort(key=lambda item: (RANKS[item[2].kind], item[2].due or latest, item[0]))
+    return [(sale_id, step) for _position, sale_id, step in firsts[:limit]]
+
+
+def card_step(
+    *,
+    now: dt.datetime,
+    next_activity_at: dt.datetime | None,
+    planned_ahead: bool,
+    days_in_stage: int | None,
+    expected_days: int | None,
+) -> NextStep | None:
+    """The most urgent step of a sale as far as a board card's own columns tell it, without the guide: an overdue
+    activity (the earliest open one, ``next_activity_at``, has passed), nothing planned from now on, or longer in
+    the stage than expected — ranked as ``next_steps`` ranks them. None when none of these holds; the guide's own
+    steps need the guide (``next_steps``)."""
+    if next_activity_at is not None and next_activity_at < now:
+        return NextStep(
+            StepKind.OVERDUE,
+            Message(gettext_noop("Catch up on the overdue activity")),
+            Message(
+                gettext_noop("Overdue: activity of %(date)s"), {"date": next_activity_at.astimezone(now.tzinfo).date()}
+            ),
+            next_activity_at,
+        )
+    if not planned_ahead:
+        return NextStep(
+            StepKind.NOTHING_PLANNED,
+            Message(gettext_noop("Plan the next activity")),
+            Message(gettext_noop("No activity planned")),
+        )
+    steps = _too_long(
+        SaleFacts(
+            guide=SaleOnGuide(stages=[], current_stage_id=None, status=SaleStatus.OPEN),
+            now=now,
+            days_in_stage=days_in_stage,
+            expected_days=expected_days,
+        )
+    )
+    return steps[0] if steps else None

@@ -43,6 +43,8 @@ class StageInfo:
 
     id: int
     probability: int
+    # Days a sale is expected in the stage (SPEC 6.2; None: no limit), for its stored aging.
+    expected_days: int | None = None
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,13 @@ class Sale(models.Model):
     stage_entered_at = models.DateTimeField(null=True, blank=True)
     # Derived (SPEC 3.11), kept up to date by the activity services so lists can sort and filter on it.
     next_activity_at = models.DateTimeField(_("next activity"), null=True, blank=True)
+    # Stored aging (SPEC 6.2, decision 0011), so the stale list is an index range: the moment from which the open
+    # sale has been in its stage longer than its type expects (stage_entered_at + expected days + 1 day; null when
+    # the stage has no expected days or the sale is not open), kept by the sale services and the bulk writers;
+    # and the latest start of its open activities (beside next_activity_at, the earliest). Stale ⇔ open ∧
+    # stale_from ≤ now ∧ (last_planned_at is null ∨ last_planned_at < now).
+    stale_from = models.DateTimeField(null=True, blank=True)
+    last_planned_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,6 +140,20 @@ class Sale(models.Model):
             # index lets it walk one owner's open sales in that order and stop at the page's end (at a million
             # sales ~1–12 ms instead of 100–240 ms on SQLite for the busiest owner).
             models.Index(fields=["owner", "status", "stage_entered_at", "id"], name="sale_owner_entered_idx"),
+            # The stale list (queries.aging.stale_sales), newest first like every sale list: these hold only the
+            # sales with a stale_from (open ones in a stage with expected days), in the list's order, with both
+            # aging columns, so a page is a walk that checks each entry in the index and stops after a page
+            # (decision 0011); the second does the same for one owner's list.
+            models.Index(
+                fields=["id", "stale_from", "last_planned_at"],
+                condition=Q(stale_from__isnull=False),
+                name="sale_stale_idx",
+            ),
+            models.Index(
+                fields=["owner", "id", "stale_from", "last_planned_at"],
+                condition=Q(stale_from__isnull=False),
+                name="sale_owner_stale_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +162,9 @@ class Sale(models.Model):
     # The stored values of the fields the pipeline totals and the save depend on, as loaded (``from_db``), so the
     # sale services can save only what changed and move the sale's share of the totals (decision 0007).
     loaded: dict[str, object] | None = None
+    # What the last move of this instance warned of (warn mode of the exit criteria, SPEC 6.3): the required items
+    # left undone, for the door to answer with. Set by ``services.sales``; not stored.
+    exit_warnings: tuple[Any, ...] = ()
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any) -> Self:

@@ -27,6 +27,8 @@ class FollowupView:
     rank: int
     # What a follow-up made from it lasts when the suggestion gives no duration.
     activity_type_minutes: int = 0
+    # Required before leaving this stage (SPEC 6.3); the sale type's ``exit_criteria`` says what that means.
+    required: bool = False
 
     @property
     def minutes(self) -> int:
@@ -44,6 +46,7 @@ class DocumentView:
     subject: str
     our_reference: str
     rank: int
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class GuideView:
     auto_advance: bool
     probability_policy: str
     stages: list[GuideStageView]
+    exit_criteria: str = "off"
     # A deleted sale type's guide is shown to nobody, although its flag and suggestions are kept for a restore.
     sale_type_deleted: bool = False
 
@@ -94,13 +98,17 @@ class LiveStage:
     name: str
     probability: int
     rank: int
+    # The sale type's expected days in this stage (SPEC 6.2): the stored aging of a sale entering it.
+    expected_days: int | None = None
 
 
 def live_stages(sale_type_id: int) -> list[LiveStage]:
     """The live stages of a sale type in order, in one query: what a stage select, the rules of selling
     (``services.sales.stages_of``) and every other list of a type's stages start from."""
-    rows = live_links(sale_type_id).values_list("stage_id", "stage__name", "stage__probability", "rank")
-    return [LiveStage(stage_id, name, probability, rank) for stage_id, name, probability, rank in rows]
+    rows = live_links(sale_type_id).values_list(
+        "stage_id", "stage__name", "stage__probability", "rank", "expected_days"
+    )
+    return [LiveStage(*row) for row in rows]
 
 
 def has_active_guide(sale_type: SaleType) -> bool:
@@ -141,6 +149,7 @@ def guide_of_sale_type(sale_type: SaleType) -> GuideView:
                 "auto_suggest",
                 "rank",
                 "activity_type__default_duration_minutes",
+                "required",
             )
         )
         for link_id, *values in followup_rows:
@@ -159,6 +168,7 @@ def guide_of_sale_type(sale_type: SaleType) -> GuideView:
                 "subject",
                 "our_reference",
                 "rank",
+                "required",
             )
         )
         for link_id, *values in document_rows:
@@ -182,6 +192,7 @@ def guide_of_sale_type(sale_type: SaleType) -> GuideView:
         auto_advance=sale_type.auto_advance,
         probability_policy=sale_type.probability_policy,
         stages=stages,
+        exit_criteria=sale_type.exit_criteria,
         sale_type_deleted=sale_type.deleted,
     )
 

@@ -42,6 +42,12 @@ class HistoryRow:
         already says."""
         return "" if self.change.kind == ChangeKind.STAGE_REMOVED else self.change.reason
 
+    @property
+    def override(self) -> str:
+        """Why a manager or administrator moved the sale on with required items not done (exit criteria, SPEC
+        6.3); empty when nobody had to."""
+        return self.change.override_reason or ""
+
 
 def history_rows(sale_id: int) -> list[HistoryRow]:
     """Every change of the sale, oldest first, with the stages and the user it names; one query."""

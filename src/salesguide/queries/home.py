@@ -21,13 +21,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from salesguide.domain.activities import is_overdue
 from salesguide.domain.aging import days_in_stage, is_stale
+from salesguide.domain.next_steps import NextStep
 from salesguide.models import Activity, Sale, SaleTypeStage, Stage, User
 from salesguide.models.sales import SaleStatus
 from salesguide.queries import activity_list
 from salesguide.queries.aging import planned_ahead, stale_sales
+from salesguide.queries.next_steps import next_steps_of_sales
 from salesguide.queries.paging import keyset_page
 from salesguide.queries.pipeline_totals import Grouping, PipelineTotal, pipeline_totals
 from salesguide.queries.report_scope import owner_scope, sees_everyone_by_default
@@ -162,6 +165,63 @@ def attention_page(
     return Attention(items=_items(page.items, now), more=page.next is not None, next=page.next)
 
 
+# --- next steps ---------------------------------------------------------------------------------------------
+
+NEXT_STEPS_SHOWN = 10
+# Per kind of candidate: enough to fill the list after one sale's step outranks another's.
+CANDIDATES_PER_KIND = 12
+
+
+@dataclass(frozen=True)
+class NextStepItem:
+    sale: Sale  # with its sale type, stage and company
+    step: NextStep
+
+
+@dataclass(frozen=True)
+class HomeNextSteps:
+    """The most urgent step of the viewer's most urgent open sales, one a sale, most urgent first; and how many of
+    their open sales are stale (the sale list's "Only stale sales" shows them)."""
+
+    items: list[NextStepItem]
+    stale_count: int
+
+
+def _candidates(own: QuerySet[Sale], now: dt.datetime) -> RawSQL:
+    """A few dozen of the viewer's open sales that may have the most urgent steps, each kind read through an index
+    with a LIMIT (so the cost does not grow with their number of sales): an overdue activity first (earliest
+    first), then stale ones and those with nothing planned (longest in the stage first), then the longest in
+    their stage (for the guide's own steps)."""
+    per_kind = [
+        own.filter(next_activity_at__lt=now).order_by("next_activity_at", "id"),
+        _ordered(stale_sales(own, now)),
+        _ordered(own.exclude(planned_ahead(now))),
+        _ordered(own),
+    ]
+    parts: list[str] = []
+    params: list[object] = []
+    for index, queryset in enumerate(per_kind):
+        # Django compiled this SQL itself; every value in it is a parameter, never part of the text.
+        sql, kind_params = queryset.values("pk")[:CANDIDATES_PER_KIND].query.sql_with_params()
+        parts.append(f"SELECT * FROM ({sql}) AS home_candidates_{index}")  # noqa: S608
+        params.extend(kind_params)
+    return RawSQL(" UNION ".join(parts), params)  # noqa: S611
+
+
+def next_steps_home(viewer: User, *, now: dt.datetime, limit: int = NEXT_STEPS_SHOWN) -> HomeNextSteps:
+    """The "Next steps" of a salesperson's home: the full ranking of a few candidate sales only
+    (``_candidates``), never of every sale. A fixed number of queries whatever the number of sales (the
+    candidates with their rows: one; the stale count; their activities and documents; three per sale type among
+    them)."""
+    own = _own_open_sales(viewer.pk)
+    # One statement for the candidates and their rows; their order among equals: the longest in the stage first.
+    candidates = list(_ordered(own.filter(pk__in=_candidates(own, now))))
+    return HomeNextSteps(
+        items=[NextStepItem(sale, step) for sale, step in next_steps_of_sales(candidates, now, limit=limit)],
+        stale_count=stale_sales(own, now).count(),
+    )
+
+
 # --- totals -----------------------------------------------------------------------------------------------
 
 
@@ -286,6 +346,7 @@ def forecast_at_a_glance(viewer: User, *, now: dt.datetime) -> list[ForecastMont
 class SalespersonHome:
     followups: Followups
     attention: Attention
+    next_steps: HomeNextSteps
     totals: list[Totals]  # the viewer's own open pipeline, one per currency; empty: no open sales
 
 
@@ -307,6 +368,7 @@ def salesperson_home(viewer: User, *, now: dt.datetime) -> SalespersonHome:
     return SalespersonHome(
         followups=followups(viewer, now=now),
         attention=attention(viewer, now=now),
+        next_steps=next_steps_home(viewer, now=now),
         totals=_per_currency(pipeline_totals(by=(), owner_id=viewer.pk)),
     )
 

@@ -78,6 +78,34 @@ class SaleGuide:
         return next((s for s in self.stages if s.stage_id == stage_id), None)
 
 
+def on_guide_of(
+    sale: Sale,
+    guide: GuideView,
+    activities: dict[int, list[CreatedActivityView]],
+    documents: dict[int, list[int]],
+) -> progress.SaleOnGuide:
+    """Where ``sale`` is on ``guide``, from what was created from each suggestion on it (activities and document
+    ids by suggestion id) — for one sale here, for a handful at once in ``queries.next_steps``."""
+    return progress.SaleOnGuide(
+        stages=[
+            progress.GuideStagePlan(
+                stage_id=s.stage_id,
+                followups=[progress.FollowupBlueprint(f.id, f.days_offset, f.auto_suggest) for f in s.followups],
+                document_ids=[d.id for d in s.documents],
+            )
+            for s in guide.stages
+        ],
+        current_stage_id=sale.stage_id,
+        status=SaleStatus(sale.status),
+        activities={
+            # In local time: a follow-up days later keeps its time of day across a daylight-saving change.
+            key: [progress.CreatedActivity(a.id, timezone.localtime(a.start), a.completed) for a in value]
+            for key, value in activities.items()
+        },
+        documents=documents,
+    )
+
+
 def sale_guide(sale: Sale, *, guide: GuideView | None = None) -> SaleGuide:
     """``guide``: the sale type's guide when it was read already in this request (then two queries)."""
     guide = guide if guide is not None else guide_of_sale_type(sale.sale_type)
@@ -101,24 +129,7 @@ def sale_guide(sale: Sale, *, guide: GuideView | None = None) -> SaleGuide:
         documents.setdefault(doc["suggested_document_id"], []).append(
             CreatedDocumentView(doc["id"], doc["subject"], doc["created_at"], doc["owner_id"])
         )
-    on_guide = progress.SaleOnGuide(
-        stages=[
-            progress.GuideStagePlan(
-                stage_id=s.stage_id,
-                followups=[progress.FollowupBlueprint(f.id, f.days_offset, f.auto_suggest) for f in s.followups],
-                document_ids=[d.id for d in s.documents],
-            )
-            for s in guide.stages
-        ],
-        current_stage_id=sale.stage_id,
-        status=SaleStatus(sale.status),
-        activities={
-            # In local time: a follow-up days later keeps its time of day across a daylight-saving change.
-            key: [progress.CreatedActivity(a.id, timezone.localtime(a.start), a.completed) for a in value]
-            for key, value in activities.items()
-        },
-        documents={key: [d.id for d in value] for key, value in documents.items()},
-    )
+    on_guide = on_guide_of(sale, guide, activities, {key: [d.id for d in value] for key, value in documents.items()})
     states = progress.stage_states([s.stage_id for s in guide.stages], sale.stage_id)
     stages = []
     for stage, plan in zip(guide.stages, on_guide.stages, strict=True):

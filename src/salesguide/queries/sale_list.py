@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from salesguide.models import Sale
-from salesguide.queries.aging import stale_sales
+from salesguide.queries.aging import stale_sales, with_expected_days
 from salesguide.queries.paging import OrderSpec, Page, SortKey, decode_cursor, encode_cursor, keyset_page
 from salesguide.queries.search import SearchIndex, matching_newest_first
 
@@ -49,7 +49,7 @@ def sales(filters: SaleFilters) -> models.QuerySet[Sale]:
 def _searched_sales(filters: SaleFilters) -> tuple[models.QuerySet[Sale], tuple[OrderSpec, ...]]:
     """``sales`` with the order to page them in: newest first, on the search index's rowid when the search reads
     one in that order (the same values as the id, so cursors are the same either way)."""
-    queryset = Sale.objects.select_related("stage", "company", "owner", "sale_type")
+    queryset = with_expected_days(Sale.objects.select_related("stage", "company", "owner", "sale_type"))
     if filters.sale_type is not None:
         queryset = queryset.filter(sale_type_id=filters.sale_type)
     if filters.stage is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from salesguide.models import Activity, ActivityKind, ActivityType, Document, Sale, StageChange
+from salesguide.queries.aging import with_expected_days
 from salesguide.queries.paging import Page, keyset_page
 
 # --- sales ---------------------------------------------------------------------------------------------------
@@ -23,8 +24,8 @@ def _one(queryset: QuerySet[Sale]) -> Sale | None:
 
 
 def sale_card(sale_id: int) -> Sale | None:
-    """One sale with its stage, company and sale type, in one query."""
-    return _one(Sale.objects.select_related("stage", "company", "sale_type").filter(pk=sale_id))
+    """One sale with its stage, company and sale type (and its stage's expected days), in one query."""
+    return _one(with_expected_days(Sale.objects.select_related("stage", "company", "sale_type").filter(pk=sale_id)))
 
 
 def sale_with_type(sale_id: int) -> Sale | None:

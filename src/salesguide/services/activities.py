@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min, Subquery
+from django.db.models import Max, Min, Subquery
 from django.utils import timezone
 
 from salesguide.domain import guide_progress as progress
@@ -49,17 +49,16 @@ TITLE_MAX = 200
 
 
 def refresh_next_activity(sale_id: int | None) -> None:
-    """Store the sale's earliest not-completed activity start (lists sort and filter on it), in one statement."""
+    """Store the sale's earliest not-completed activity start (lists sort and filter on it) and its latest (the
+    stale rule's "planned ahead", decision 0011), in one statement."""
     if sale_id is None:
         return
-    earliest = (
-        Activity.objects.filter(sale_id=sale_id, completed_at__isnull=True)
-        .order_by()
-        .values("sale_id")
-        .annotate(m=Min("start"))
-        .values("m")
+    open_activities = Activity.objects.filter(sale_id=sale_id, completed_at__isnull=True).order_by().values("sale_id")
+    earliest = open_activities.annotate(m=Min("start")).values("m")
+    latest = open_activities.annotate(m=Max("start")).values("m")
+    Sale.objects.filter(pk=sale_id).update(
+        next_activity_at=Subquery(earliest[:1]), last_planned_at=Subquery(latest[:1])
     )
-    Sale.objects.filter(pk=sale_id).update(next_activity_at=Subquery(earliest[:1]))
 
 
 # Who may change an activity is decided in services.permissions.

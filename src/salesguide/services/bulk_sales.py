@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db import connection, models
 
+from salesguide.domain import aging
 from salesguide.models import Sale, StageChange
+from salesguide.models.sales import SaleStatus
 
 
 def _columns(model: type[models.Model]) -> tuple[list[str], list[str]]:
@@ -92,7 +94,8 @@ def take_sale_ids(count: int) -> list[int]:
 
 
 class SaleRows:
-    """New sales as plain values (by attribute name) and their one history row each, written by ``write``."""
+    """New sales as plain values (by attribute name) and their one history row each, written by ``write``. A sale
+    may carry ``expected_days`` (its stage's, SPEC 6.2) instead of its stored aging: ``write`` sets that."""
 
     def __init__(self) -> None:
         self.sale_names, sale_columns = _columns(Sale)
@@ -121,7 +124,17 @@ class SaleRows:
         ids = take_sale_ids(len(self.sales))
         sale_rows = []
         for sale_id, sale in zip(ids, self.sales, strict=True):
-            sale.update(id=sale_id, created_at=stamp, updated_at=stamp, stage_entered_at=stamp)
+            # Entering its stage now: its stored aging from the stage's expected days (decision 0011).
+            expected = sale.pop("expected_days", None)
+            stale_from = aging.stale_from(now, expected, is_open=sale["status"] == SaleStatus.OPEN)
+            sale.update(
+                id=sale_id,
+                created_at=stamp,
+                updated_at=stamp,
+                stage_entered_at=stamp,
+                stale_from=ops.adapt_datetimefield_value(stale_from),
+                last_planned_at=None,
+            )
             for name in ("expected_date", "closed_date"):
                 sale[name] = ops.adapt_datefield_value(sale[name])
             sale_rows.append([sale[name] for name in self.sale_names])

@@ -38,7 +38,7 @@ from salesguide.models import (
     User,
 )
 from salesguide.queries.guides import GuideStageView, guide_of_sale_type
-from salesguide.services import activities, customers, documents, sales
+from salesguide.services import activities, customers, documents, sales, stored_aging
 from salesguide.services import company as company_service
 from salesguide.services.demo_data import (
     CALL_BACK,
@@ -106,6 +106,8 @@ def load_demo_data(language: str | None = None) -> DemoSummary:
         owner = users[plan.owner] if users[plan.owner].is_active else active[0]
         company, contacts = companies[plan.company]
         made.append(story.tell(index, plan, sale_types[plan.guide], owner, company, contacts[index % len(contacts)]))
+    # The stories date their stages and activities back after the services wrote them: the stored aging follows.
+    stored_aging.rebuild_stored_aging(made)
     return DemoSummary(
         loaded=True,
         companies=len(companies),

@@ -7,11 +7,11 @@ The file, version 1 (keys in the order the export writes them; on import, option
 
     salesguide_guide: 1
     sale_type: {name, description, category, duration, duration_unit, has_guide, auto_advance,
-                probability_policy}
+                probability_policy, exit_criteria}
     stages:
     - {name, probability, description, expected_days,
-       followups: [{name, purpose, activity_type, days_offset, duration_minutes, text, auto_suggest}],
-       documents: [{name, purpose, template, subject, our_reference}]}
+       followups: [{name, purpose, activity_type, days_offset, duration_minutes, text, auto_suggest, required}],
+       documents: [{name, purpose, template, subject, our_reference, required}]}
     activity_types: [{name, kind, default_duration_minutes}]         # those the guide uses
     document_templates: [{name, kind, format, filename, content_base64}  # a .docx, base64 in 76-char lines
                          | {name, kind, format, body}]                    # html / text
@@ -142,6 +142,7 @@ def guide_file_data(sale_type: SaleType) -> dict[str, Any]:
             "has_guide": sale_type.has_guide,
             "auto_advance": sale_type.auto_advance,
             "probability_policy": sale_type.probability_policy,
+            "exit_criteria": sale_type.exit_criteria,
         },
         "stages": [
             {
@@ -158,6 +159,7 @@ def guide_file_data(sale_type: SaleType) -> dict[str, Any]:
                         "duration_minutes": f.duration_minutes,
                         "text": _text(f.text),
                         "auto_suggest": f.auto_suggest,
+                        "required": f.required,
                     }
                     for f in stage.followups
                 ],
@@ -168,6 +170,7 @@ def guide_file_data(sale_type: SaleType) -> dict[str, Any]:
                         "template": d.template_name,
                         "subject": d.subject,
                         "our_reference": d.our_reference,
+                        "required": d.required,
                     }
                     for d in stage.documents
                 ],
@@ -472,6 +475,7 @@ def _write(guide: gf.GuideFile, plan: gi.ImportPlan) -> SaleType:
         has_guide=file_sale_type.has_guide,
         auto_advance=file_sale_type.auto_advance,
         probability_policy=file_sale_type.probability_policy,
+        exit_criteria=file_sale_type.exit_criteria,
         rank=lists.next_rank(SaleType.objects.all()),
     )
     followups: list[SuggestedFollowup] = []
@@ -493,6 +497,7 @@ def _write(guide: gf.GuideFile, plan: gi.ImportPlan) -> SaleType:
                 duration_minutes=f.duration_minutes,
                 text=f.text,
                 auto_suggest=f.auto_suggest,
+                required=f.required,
                 rank=number,
             )
             for number, f in enumerate(stage.followups)
@@ -505,6 +510,7 @@ def _write(guide: gf.GuideFile, plan: gi.ImportPlan) -> SaleType:
                 template=templates[_key(d.template)],
                 subject=d.subject,
                 our_reference=d.our_reference,
+                required=d.required,
                 rank=number,
             )
             for number, d in enumerate(stage.documents)

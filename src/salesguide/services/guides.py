@@ -20,8 +20,17 @@ from salesguide.models import (
 from salesguide.services import lists
 from salesguide.services.permissions import require_admin
 
-FOLLOWUP_FIELDS = {"name", "purpose", "activity_type_id", "days_offset", "duration_minutes", "text", "auto_suggest"}
-DOCUMENT_FIELDS = {"name", "purpose", "template_id", "subject", "our_reference"}
+FOLLOWUP_FIELDS = {
+    "name",
+    "purpose",
+    "activity_type_id",
+    "days_offset",
+    "duration_minutes",
+    "text",
+    "auto_suggest",
+    "required",
+}
+DOCUMENT_FIELDS = {"name", "purpose", "template_id", "subject", "our_reference", "required"}
 
 
 def get_link(sale_type_id: int, stage_id: int) -> SaleTypeStage:
@@ -43,8 +52,15 @@ def _text_problems(fields: dict[str, Any], names: Sequence[str]) -> list[FieldPr
     return problems
 
 
+def _required_problems(fields: dict[str, Any]) -> list[FieldProblem]:
+    """``required`` (required before leaving this stage, SPEC 6.3) is true or false, nothing that reads as one."""
+    if "required" in fields and not isinstance(fields["required"], bool):
+        return [FieldProblem(("required",), Message(gettext_noop("Enter true or false.")))]
+    return []
+
+
 def _followup_problems(fields: dict[str, Any]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
+    problems = _required_problems(fields)
     if "name" in fields:
         problems += rules.name_problems(fields["name"], max_length=rules.SUGGESTION_NAME_MAX_LENGTH)
     problems += _text_problems(fields, ["purpose", "text"])
@@ -62,7 +78,7 @@ def _followup_problems(fields: dict[str, Any]) -> list[FieldProblem]:
 
 
 def _document_problems(fields: dict[str, Any]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
+    problems = _required_problems(fields)
     if "name" in fields:
         problems += rules.name_problems(fields["name"], max_length=rules.SUGGESTION_NAME_MAX_LENGTH)
     problems += _text_problems(fields, ["purpose", "subject", "our_reference"])
@@ -86,6 +102,8 @@ def _apply_followup_fields(item: SuggestedFollowup, fields: dict[str, Any]) -> N
             setattr(item, name, fields[name])
     if "auto_suggest" in fields:
         item.auto_suggest = bool(fields["auto_suggest"])
+    if "required" in fields:
+        item.required = fields["required"]
 
 
 def _apply_document_fields(item: SuggestedDocument, fields: dict[str, Any]) -> None:
@@ -96,6 +114,8 @@ def _apply_document_fields(item: SuggestedDocument, fields: dict[str, Any]) -> N
     for name in ("purpose", "subject", "our_reference"):
         if name in fields:
             setattr(item, name, fields[name] or "")
+    if "required" in fields:
+        item.required = fields["required"]
 
 
 def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:

@@ -122,15 +122,15 @@ class SaleTypeFacts:
 
 def sale_types() -> tuple[Lookup, dict[int, SaleTypeFacts]]:
     lookup = Lookup(gettext_noop("There is no sale type “%(value)s”."))
-    links: dict[int, list[tuple[int, str, int]]] = {}
-    rows = live_links().values_list("sale_type_id", "stage_id", "stage__name", "stage__probability")
-    for sale_type_id, stage_id, stage_name, probability in rows:
-        links.setdefault(sale_type_id, []).append((stage_id, stage_name, probability))
+    links: dict[int, list[tuple[int, str, int, int | None]]] = {}
+    rows = live_links().values_list("sale_type_id", "stage_id", "stage__name", "stage__probability", "expected_days")
+    for sale_type_id, stage_id, stage_name, probability, expected_days in rows:
+        links.setdefault(sale_type_id, []).append((stage_id, stage_name, probability, expected_days))
     facts: dict[int, SaleTypeFacts] = {}
     for sale_type in SaleType.objects.filter(Q(deleted=False)).order_by():
         lookup.add(sale_type.pk, sale_type.name)
         stage_lookup = Lookup(gettext_noop("This sale type has no stage “%(value)s”."))
-        for stage_id, stage_name, _probability in links.get(sale_type.pk, []):
+        for stage_id, stage_name, _probability, _expected in links.get(sale_type.pk, []):
             stage_lookup.add(stage_id, stage_name)
         facts[sale_type.pk] = SaleTypeFacts(
             id=sale_type.pk,
@@ -139,7 +139,8 @@ def sale_types() -> tuple[Lookup, dict[int, SaleTypeFacts]]:
             duration=sale_type.duration,
             duration_unit=sale_type.duration_unit,
             stages=tuple(
-                StageInfo(stage_id, probability) for stage_id, _name, probability in links.get(sale_type.pk, [])
+                StageInfo(stage_id, probability, expected)
+                for stage_id, _name, probability, expected in links.get(sale_type.pk, [])
             ),
             stage_lookup=stage_lookup,
         )

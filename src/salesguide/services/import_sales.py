@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from salesguide.domain import money, selling
 from salesguide.domain.errors import DomainError, FieldProblem, Message, ValidationFailed, gettext_noop
+from salesguide.domain.exit_criteria import RequiredItem
 from salesguide.models import Sale, User
 from salesguide.services import pipeline_totals, sales
 from salesguide.services.bulk_sales import SaleRows, bulk_write_cache
@@ -161,6 +162,7 @@ class _NewSales:
                 "probability_after": change.probability_after,
                 "by_id": self.by,
                 "reason": "",
+                "override_reason": None,
             },
         )
         if sale["status"] == selling.SaleStatus.OPEN and sale["stage_id"] is not None:
@@ -351,6 +353,8 @@ def _new_sale(
         "stage_when_closed_id": state.stage_when_closed_id,
         "next_activity_at": None,
         "version": 1,
+        # Its stage's expected days: bulk_sales.SaleRows sets the stored aging from them when it writes the sale.
+        "expected_days": next((stage.expected_days for stage in facts.stages if stage.id == state.stage_id), None),
     }
     return sale, outcome.change
 
@@ -376,10 +380,11 @@ def _update_sale(actor: User, row: _Row, stored: dict[str, Any], references: _Re
         return False
     if "sale_type_id" in changes and stage_id is not None:
         changes["stage_id"] = stage_id
+    warned: list[RequiredItem] = []
     try:
         with transaction.atomic():
             changed = _apply_changes(
-                actor, stored, changes, stage_id, status, probability, row.values.get("closed_date")
+                actor, stored, changes, stage_id, status, probability, row.values.get("closed_date"), warned
             )
     except DomainError as error:
         row.error(error)
@@ -387,6 +392,13 @@ def _update_sale(actor: User, row: _Row, stored: dict[str, Any], references: _Re
     except IntegrityError:
         row.problem("external_ref", Message(gettext_noop("Another sale already has this external reference.")))
         return False
+    if warned:
+        message = gettext_noop("Moved on, but these required items are not done: %(items)s.")
+        row.problems.warn(
+            row.number,
+            "status" if status != selling.SaleStatus.OPEN else "stage",
+            Message(message, {"items": ", ".join(item.name for item in warned)}),
+        )
     return changed
 
 
@@ -419,7 +431,9 @@ def _apply_changes(
     status: selling.SaleStatus,
     probability: int | None,
     closed_date: dt.date | None,
+    warned: list[RequiredItem],
 ) -> bool:
+    """``warned`` gathers the required items a move left undone in warn mode (exit criteria)."""
     sale_id = stored["id"]
     changed = False
     sale: Sale | None = None
@@ -441,11 +455,12 @@ def _apply_changes(
         moving = stage_id is not None and stage_id != sale.stage_id
     if moving and stage_id is not None:
         sale, changed = sales.move_sale_to_stage(actor, sale_id, stage_id), True
+        warned.extend(sale.exit_warnings)
     current_probability = sale.probability if sale is not None else stored["probability"]
     if status == selling.SaleStatus.OPEN and probability is not None and probability != current_probability:
         sale, changed = sales.set_sale_probability(actor, sale_id, probability), True
     if status == selling.SaleStatus.SOLD:
-        sales.close_sale_as_sold(actor, sale_id, date=closed_date)
+        warned.extend(sales.close_sale_as_sold(actor, sale_id, date=closed_date).exit_warnings)
         changed = True
     elif status == selling.SaleStatus.LOST:
         sales.close_sale_as_lost(actor, sale_id, date=closed_date)

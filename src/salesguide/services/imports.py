@@ -45,6 +45,8 @@ class ImportResult:
     updated: int
     problems: list[ImportProblem] = field(default_factory=list)
     dry_run: bool = False
+    # Rows written with a word to say (a move past required items in warn mode, SPEC 6.3).
+    warnings: list[ImportProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -90,7 +92,7 @@ def import_rows(
             transaction.set_rollback(True)
     if progress is not None:
         progress(count)
-    return ImportResult(count, created, updated, problems.listed(), dry_run)
+    return ImportResult(count, created, updated, problems.listed(), dry_run, list(problems.warnings))
 
 
 def _dutch_labels(kind: FileKind) -> dict[str, list[str]]:
@@ -127,7 +129,7 @@ def import_file(
         problems.items.append(ImportProblem(1, header, Message(gettext_noop("This column appears more than once."))))
     parsed = _ParsedRows(sheet.rows, match.positions, columns, sheet.decimal_comma, problems)
     result = import_rows(actor, kind, parsed, dry_run=dry_run, progress=progress, problems=problems)
-    return ImportResult(parsed.read, result.created, result.updated, result.problems, dry_run)
+    return ImportResult(parsed.read, result.created, result.updated, result.problems, dry_run, result.warnings)
 
 
 # Column kinds whose parsed values are immutable and repeat from row to row.

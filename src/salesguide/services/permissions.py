@@ -37,6 +37,12 @@ def may_choose_owner(user: User) -> bool:
     return _active(user) and user.role in (Role.ADMIN, Role.MANAGER)
 
 
+def may_override_exit_criteria(user: User) -> bool:
+    """Whether ``user`` may move a sale on while required items of its stage are not done, in block mode and with
+    a reason (SPEC 6.3): managers and administrators; a salesperson does the items first."""
+    return _active(user) and user.role in (Role.ADMIN, Role.MANAGER)
+
+
 def may_change_sale(user: User, sale: Sale) -> bool:
     """Salespeople see all sales but change only their own; managers and administrators change every sale
     (SPEC 7). Changing a sale includes planning activities and adding documents on it."""

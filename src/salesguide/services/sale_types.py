@@ -9,9 +9,10 @@ from django.db import transaction
 
 from salesguide.domain import catalog as rules
 from salesguide.domain.errors import FieldProblem, Message, NotFound, gettext_noop
+from salesguide.domain.exit_criteria import ExitMode
 from salesguide.models import Category, SaleType, SaleTypeStage, Stage, User
 from salesguide.queries.guides import live_links
-from salesguide.services import lists, sales
+from salesguide.services import lists, sales, stored_aging
 from salesguide.services.permissions import require_admin
 
 _UNSET: Any = object()
@@ -35,6 +36,8 @@ def sale_type_problems(fields: dict[str, Any]) -> list[FieldProblem]:
         problems += rules.choice_problems(
             fields["probability_policy"], [p.value for p in rules.ProbabilityPolicy], ("probability_policy",)
         )
+    if "exit_criteria" in fields:
+        problems += rules.choice_problems(fields["exit_criteria"], [m.value for m in ExitMode], ("exit_criteria",))
     if "stage_ids" in fields:
         problems += rules.stage_ids_problems(list(fields["stage_ids"] or []))
     return problems
@@ -98,6 +101,7 @@ def create_sale_type(
     has_guide: bool = False,
     auto_advance: bool = False,
     probability_policy: str = "follow_stage",
+    exit_criteria: str = "off",
 ) -> SaleType:
     require_admin(actor)
     fields = {
@@ -106,6 +110,7 @@ def create_sale_type(
         "duration": duration,
         "duration_unit": duration_unit,
         "probability_policy": probability_policy,
+        "exit_criteria": exit_criteria,
         "stage_ids": stage_ids,
     }
     rules.raise_if_problems(sale_type_problems(fields))
@@ -121,6 +126,7 @@ def create_sale_type(
         has_guide=has_guide,
         auto_advance=auto_advance,
         probability_policy=probability_policy,
+        exit_criteria=exit_criteria,
         rank=lists.next_rank(SaleType.objects.all()),
     )
     set_stages(sale_type, stage_ids)
@@ -141,6 +147,7 @@ def update_sale_type(actor: User, sale_type_id: int, **changes: Any) -> SaleType
         "has_guide",
         "auto_advance",
         "probability_policy",
+        "exit_criteria",
     }
     unknown = set(changes) - allowed
     if unknown:
@@ -156,7 +163,7 @@ def update_sale_type(actor: User, sale_type_id: int, **changes: Any) -> SaleType
     for field in ("description", "duration"):
         if field in changes:
             setattr(sale_type, field, changes[field] or ("" if field == "description" else 0))
-    for field in ("duration_unit", "probability_policy", "auto_advance"):
+    for field in ("duration_unit", "probability_policy", "exit_criteria", "auto_advance"):
         if field in changes:
             setattr(sale_type, field, changes[field])
     if "category_id" in changes:
@@ -204,3 +211,4 @@ def set_expected_days(actor: User, sale_type_id: int, stage_id: int, expected_da
         raise NotFound(Message(gettext_noop("This sale type does not use that stage.")))
     link.expected_days = expected_days
     link.save(update_fields=["expected_days"])
+    stored_aging.refresh_link(sale_type_id, stage_id, expected_days)  # its open sales' stale_from, set-based

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from salesguide.domain import money, selling
+from salesguide.domain import aging, exit_criteria, money, selling
 from salesguide.domain.catalog import raise_if_problems
 from salesguide.domain.errors import (
     FieldProblem,
@@ -33,15 +34,18 @@ from salesguide.models import (
     Reason,
     Sale,
     SaleType,
+    SaleTypeStage,
     StageChange,
     User,
 )
+from salesguide.queries import exit_criteria as exit_queries
 from salesguide.queries.guides import live_stages
 from salesguide.services import lists, pipeline_totals
 from salesguide.services.clock import today_for
 from salesguide.services.permissions import (
     may_change_sale,
     may_choose_owner,
+    may_override_exit_criteria,
     require_change_sale,
     require_user,
     sale_state,
@@ -55,8 +59,11 @@ TITLE_MAX = 200
 
 
 def stages_of(sale_type_id: int) -> list[selling.StageInfo]:
-    """The ordered live stages of a sale type, as the rules see them."""
-    return [selling.StageInfo(stage.stage_id, stage.probability) for stage in live_stages(sale_type_id)]
+    """The ordered live stages of a sale type, as the rules see them (with their expected days, for the stored
+    aging: ``_take_state``)."""
+    return [
+        selling.StageInfo(stage.stage_id, stage.probability, stage.expected_days) for stage in live_stages(sale_type_id)
+    ]
 
 
 # The sale as the rules see it and who may change it are decided once, in services.permissions. The short names
@@ -88,15 +95,29 @@ def lock_sale(sale_id: int, version: int | None = None) -> Sale:
 
 
 def _apply(
-    sale: Sale, outcome: selling.Outcome, actor: User | None, *, reason: str = "", at: dt.datetime | None = None
+    sale: Sale,
+    outcome: selling.Outcome,
+    actor: User | None,
+    *,
+    reason: str = "",
+    at: dt.datetime | None = None,
+    exit_verdict: exit_criteria.Verdict | None = None,
+    stages: Sequence[selling.StageInfo] | None = None,
 ) -> None:
-    """Copy the new state onto the row and write its history row. The caller saves the sale."""
+    """Copy the new state onto the row and write its history row (with the override reason of ``exit_verdict``
+    when a manager moved on past required items). ``stages``: the sale's type's stages the rules used (their
+    expected days spare a statement for the stored aging). The caller saves the sale."""
     now = at or timezone.now()
-    _take_state(sale, outcome.state, now)
-    _write_history(sale, outcome.change, actor, reason=reason, at=now)
+    _take_state(sale, outcome.state, now, stages)
+    override = exit_verdict.override_reason if exit_verdict is not None else None
+    _write_history(sale, outcome.change, actor, reason=reason, at=now, override_reason=override)
+    sale.exit_warnings = exit_verdict.warnings if exit_verdict is not None else ()
 
 
-def _take_state(sale: Sale, state: selling.SaleState, now: dt.datetime) -> None:
+def _take_state(
+    sale: Sale, state: selling.SaleState, now: dt.datetime, stages: Sequence[selling.StageInfo] | None = None
+) -> None:
+    moved = state.stage_id != sale.stage_id or state.status != sale.status
     if state.stage_id != sale.stage_id:
         sale.stage_entered_at = now
     sale.stage_id = state.stage_id
@@ -105,10 +126,37 @@ def _take_state(sale: Sale, state: selling.SaleState, now: dt.datetime) -> None:
     sale.status = state.status
     sale.stage_when_closed_id = state.stage_when_closed_id
     sale.completed = state.completed
+    if moved or stages is not None:
+        _keep_stale_from(sale, stages)
+
+
+def _keep_stale_from(sale: Sale, stages: Sequence[selling.StageInfo] | None) -> None:
+    """The stored aging of the sale's new state (``domain.aging.stale_from``, decision 0011): the stage's expected
+    days from ``stages`` when given (no statement), else read from the sale type's link."""
+    is_open = sale.status == selling.SaleStatus.OPEN
+    if not is_open or sale.stage_id is None or sale.stage_entered_at is None:
+        sale.stale_from = None
+        return
+    known = {stage.id: stage.expected_days for stage in stages or ()}
+    if sale.stage_id in known:
+        expected = known[sale.stage_id]
+    else:
+        expected = (
+            SaleTypeStage.objects.filter(sale_type_id=sale.sale_type_id, stage_id=sale.stage_id, removed=False)
+            .values_list("expected_days", flat=True)
+            .first()
+        )
+    sale.stale_from = aging.stale_from(sale.stage_entered_at, expected, is_open=is_open)
 
 
 def _write_history(
-    sale: Sale, change: selling.StageChange | None, actor: User | None, *, reason: str, at: dt.datetime
+    sale: Sale,
+    change: selling.StageChange | None,
+    actor: User | None,
+    *,
+    reason: str,
+    at: dt.datetime,
+    override_reason: str | None = None,
 ) -> None:
     if change is not None:
         StageChange.objects.create(
@@ -123,6 +171,7 @@ def _write_history(
             at=at,
             by=actor if actor is not None and actor.is_authenticated else None,
             reason=reason[:300],
+            override_reason=override_reason,
         )
 
 
@@ -280,6 +329,55 @@ def _live_sale_type(sale_type_id: int) -> SaleType:
     return lists.get_item(SaleType, sale_type_id, include_deleted=False)
 
 
+def _exit_verdict(
+    actor: User, sale: Sale, target_stage_id: int | None, override_reason: str | None
+) -> exit_criteria.Verdict:
+    """The exit criteria's verdict on moving ``sale`` to ``target_stage_id`` (None: closing it as sold), raising
+    when block mode refuses it (SPEC 6.3). Called after the rules of selling allowed the move, so a move refused
+    for another reason keeps that reason. A type with the criteria off, or without its guide on, asks nothing."""
+    exit_criteria.clean_override_reason(override_reason)  # a reason too long is refused in every mode
+    preview = exit_preview(actor, sale, target_stage_id)
+    return exit_criteria.verdict(
+        preview.mode, preview.missing, override_reason=override_reason, may_override=preview.may_override
+    )
+
+
+@dataclass(frozen=True)
+class ExitPreview:
+    """What moving a sale on would meet, for the move dialog to show before anything is written: the sale type's
+    mode, the required items not done, and whether the user may move on past them with a reason."""
+
+    mode: exit_criteria.ExitMode
+    missing: tuple[exit_criteria.RequiredItem, ...]
+    may_override: bool
+
+    @property
+    def blocks(self) -> bool:
+        return self.mode == exit_criteria.ExitMode.BLOCK and bool(self.missing)
+
+    @property
+    def warns(self) -> bool:
+        return self.mode == exit_criteria.ExitMode.WARN and bool(self.missing)
+
+
+def exit_preview(actor: User, sale: Sale, target_stage_id: int | None) -> ExitPreview:
+    """The exit criteria of moving ``sale`` to ``target_stage_id`` (None: closing it as sold), read only."""
+    mode = exit_criteria.ExitMode(sale.sale_type.exit_criteria)
+    missing: tuple[exit_criteria.RequiredItem, ...] = ()
+    if mode != exit_criteria.ExitMode.OFF and sale.sale_type.has_guide:
+        order = [stage.id for stage in stages_of(sale.sale_type_id)]
+        left = exit_criteria.stages_left(order, sale.stage_id, target_stage_id)
+        required = exit_queries.required_items(sale.sale_type_id, left)
+        if required:
+            done_followups, done_documents = exit_queries.done_items(sale.pk, required)
+            missing = tuple(
+                exit_criteria.missing_items(
+                    required, left, done_followups=done_followups, done_documents=done_documents
+                )
+            )
+    return ExitPreview(mode, missing, may_override_exit_criteria(actor))
+
+
 # --- use cases -----------------------------------------------------------------------------------------------
 
 
@@ -317,7 +415,8 @@ def create_sale(
         raise NotAllowed(Message(gettext_noop("Only a manager can create a sale for someone else.")))
     # "Today" where the user who creates the sale is, whichever door they came through.
     today = today_for(actor)
-    outcome = selling.start(stages_of(sale_type.pk))
+    stages = stages_of(sale_type.pk)
+    outcome = selling.start(stages)
     sale = Sale(
         title=title.strip(),
         sale_type=sale_type,
@@ -331,7 +430,7 @@ def create_sale(
         version=1,
     )
     now = timezone.now()
-    _take_state(sale, outcome.state, now)
+    _take_state(sale, outcome.state, now, stages)
     sale.save()
     _write_history(sale, outcome.change, actor, reason="", at=now)
     pipeline_totals.record_change(None, pipeline_totals.share_now(sale))
@@ -342,8 +441,9 @@ def create_sale(
 
 
 @transaction.atomic
-def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> Sale:
-    """Edit any field; ``stage_id``, ``probability`` and ``sale_type_id`` go through their rules."""
+def update_sale(actor: User, sale_id: int, *, version: int, override_reason: str | None = None, **changes: Any) -> Sale:
+    """Edit any field; ``stage_id``, ``probability`` and ``sale_type_id`` go through their rules (a new stage
+    through the exit criteria too, with ``override_reason`` for a manager moving on past required items)."""
     allowed = {
         "title",
         "description",
@@ -384,19 +484,17 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
         # SPEC 3.9 with the stage chosen beside the type: one change, landing on that stage when it is one of
         # the new type's (a client that sends the whole sale back sends the old stage too: then the first).
         new_type = _live_sale_type(changes["sale_type_id"])
+        new_stages = stages_of(new_type.pk)
         outcome = selling.change_sale_type(
-            state_of(sale), stages_of(new_type.pk), changes.get("stage_id"), new_type.probability_policy
+            state_of(sale), new_stages, changes.get("stage_id"), new_type.probability_policy
         )
-        _apply(sale, outcome, actor)
+        _apply(sale, outcome, actor, stages=new_stages)
         sale.sale_type = new_type
     elif "stage_id" in changes and changes["stage_id"] != sale.stage_id:
-        _apply(
-            sale,
-            selling.move_to_stage(
-                state_of(sale), stages_of(sale.sale_type_id), changes["stage_id"], sale.sale_type.probability_policy
-            ),
-            actor,
-        )
+        stages = stages_of(sale.sale_type_id)
+        outcome = selling.move_to_stage(state_of(sale), stages, changes["stage_id"], sale.sale_type.probability_policy)
+        verdict = _exit_verdict(actor, sale, changes["stage_id"], override_reason)
+        _apply(sale, outcome, actor, exit_verdict=verdict, stages=stages)
     if "probability" in changes and changes["probability"] != sale.probability:
         _apply(sale, selling.set_probability(state_of(sale), changes["probability"]), actor)
     return save_sale(sale)
@@ -404,16 +502,24 @@ def update_sale(actor: User, sale_id: int, *, version: int, **changes: Any) -> S
 
 @transaction.atomic
 def move_sale_to_stage(
-    actor: User, sale_id: int, stage_id: int, *, version: int | None = None, reason: str = ""
+    actor: User,
+    sale_id: int,
+    stage_id: int,
+    *,
+    version: int | None = None,
+    reason: str = "",
+    override_reason: str | None = None,
 ) -> Sale:
+    """Every door's stage move (card, guide tab, board, API, import): the rules of selling, then the exit
+    criteria of the stages it leaves (block mode refuses, warn mode answers with ``sale.exit_warnings``)."""
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
-    outcome = selling.move_to_stage(
-        state_of(sale), stages_of(sale.sale_type_id), stage_id, sale.sale_type.probability_policy
-    )
+    stages = stages_of(sale.sale_type_id)
+    outcome = selling.move_to_stage(state_of(sale), stages, stage_id, sale.sale_type.probability_policy)
     if outcome.change is None:
         return sale
-    _apply(sale, outcome, actor, reason=reason)
+    verdict = _exit_verdict(actor, sale, stage_id, override_reason)
+    _apply(sale, outcome, actor, reason=reason, exit_verdict=verdict, stages=stages)
     return save_sale(sale)
 
 
@@ -455,7 +561,9 @@ def close_sale_as_sold(
     reason_id: int | None = None,
     amount: int | None = None,
     version: int | None = None,
+    override_reason: str | None = None,
 ) -> Sale:
+    """Sold: leaving the current stage, so its required items count (SPEC 6.3) as in a move."""
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
     if amount is not None:
@@ -463,7 +571,9 @@ def close_sale_as_sold(
         _refuse_amount_apart_from_lines(sale, amount)
         sale.amount = amount
     reason = _reason(reason_id, "sold")
-    _apply(sale, selling.close_as_sold(state_of(sale)), actor, reason=reason.name if reason else "")
+    outcome = selling.close_as_sold(state_of(sale))
+    verdict = _exit_verdict(actor, sale, None, override_reason)
+    _apply(sale, outcome, actor, reason=reason.name if reason else "", exit_verdict=verdict)
     sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date, actor), reason, None, None
     return save_sale(sale)
 
@@ -524,13 +634,14 @@ def _probability_before_closing(sale: Sale) -> int | None:
 def reopen_sale(actor: User, sale_id: int, *, version: int | None = None) -> Sale:
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
+    stages = stages_of(sale.sale_type_id)
     outcome = selling.reopen(
         state_of(sale),
-        stages_of(sale.sale_type_id),
+        stages,
         sale.sale_type.probability_policy,
         probability_before_closing=_probability_before_closing(sale),
     )
-    _apply(sale, outcome, actor)
+    _apply(sale, outcome, actor, stages=stages)
     sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = None, None, None, None
     return save_sale(sale)
 
@@ -583,7 +694,7 @@ def move_open_sales_after_stage_removal(
         ):
             policy = SaleType.objects.values_list("probability_policy", flat=True).get(pk=sale_type_id)
             outcome = selling.move_after_removal(state_of(sale), stages_after, target, policy)
-            _apply(sale, outcome, actor, reason=reason)
+            _apply(sale, outcome, actor, reason=reason, stages=stages_after)
             save_sale(sale)
             moved += 1
     return moved

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesguide.domain.errors import DomainError, ValidationFailed
+from salesguide.domain.exit_criteria import ExitCriteriaNotMet
 from salesguide.models import User
 from salesguide.queries import board as read_model
 from salesguide.queries.report_scope import owner_scope, sees_everyone_by_default
@@ -32,6 +33,7 @@ from salesguide.services.clock import now_for
 from salesguide.services.permissions import allowed_actions
 from salesguide.web.activities.forms import active_users, user_label
 from salesguide.web.domain_errors import translate
+from salesguide.web.sales import exit_views
 from salesguide.web.sales.access import actor, go_to, is_htmx
 from salesguide.web.sales.card_views import policy_label
 from salesguide.web.sales.money import format_amount
@@ -279,9 +281,14 @@ def move(request: HttpRequest, sale_id: int) -> HttpResponse:
     else:
         try:
             moved = sale_service.move_sale_to_stage(viewer, sale_id, stage_id, version=version)
+        except ExitCriteriaNotMet as error:
+            board = reverse("board:board")
+            back = f"{board}?{_board_query(request, request.GET, sale_type).params()}" if sale_type else board
+            return exit_views.refused(request, error, sale_id, stage_id, back)
         except DomainError as error:
             messages.error(request, translate(error.message))
         else:
+            exit_views.warn_if_needed(request, moved)
             messages.success(
                 request,
                 _("“%(title)s” is now in stage “%(stage)s” (%(probability)d%%).")

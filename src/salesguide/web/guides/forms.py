@@ -14,6 +14,7 @@ from salesguide.models import (
     Category,
     DocumentTemplate,
     DurationUnit,
+    ExitCriteria,
     ProbabilityPolicy,
 )
 from salesguide.services.sale_types import sale_type_problems
@@ -24,6 +25,15 @@ SUGGESTION_FIELD_ALIASES = {"activity_type_id": "activity_type", "template_id": 
 SALE_TYPE_FIELD_ALIASES = {"category_id": "category"}
 
 GUIDE_NEEDS_TWO_STAGES = _("A guide cannot be switched on with fewer than two stages.")
+
+
+def required_field() -> forms.BooleanField:
+    """The mark of a suggestion a sale must have done before it leaves the stage (SPEC 6.3)."""
+    return forms.BooleanField(
+        label=_("Required before leaving this stage"),
+        required=False,
+        help_text=_("What this means depends on the sale type's exit criteria: off, warn or block."),
+    )
 
 
 class SaleTypeForm(forms.Form):
@@ -46,9 +56,18 @@ class SaleTypeForm(forms.Form):
             "Keep a manual value: a probability typed on the sale stays until someone resets it."
         ),
     )
+    # Not required: a form sent without it (an older page) keeps the mode the sale type has.
+    exit_criteria = forms.ChoiceField(
+        label=_("Exit criteria"),
+        choices=ExitCriteria.choices,
+        initial=ExitCriteria.OFF,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("What the items marked “required before leaving this stage” mean when a sale moves on."),
+    )
 
     # The wizard asks for the guide switches in a step of their own.
-    GUIDE_FIELDS = ("has_guide", "auto_advance", "probability_policy")
+    GUIDE_FIELDS = ("has_guide", "auto_advance", "probability_policy", "exit_criteria")
 
     def __init__(self, *args: Any, with_guide_fields: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +112,8 @@ class SaleTypeForm(forms.Form):
         for name in self.GUIDE_FIELDS:
             if name in self.fields:
                 fields[name] = data[name]
+        if not fields.get("exit_criteria", True):
+            del fields["exit_criteria"]
         return fields
 
 
@@ -101,6 +122,11 @@ class GuideSwitchForm(forms.Form):
 
     auto_advance = SaleTypeForm.base_fields["auto_advance"]
     probability_policy = SaleTypeForm.base_fields["probability_policy"]
+    exit_criteria = SaleTypeForm.base_fields["exit_criteria"]
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned fields, without an exit-criteria mode that was not sent (the sale type keeps its own)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "exit_criteria" or value}
 
 
 class NewStageForm(forms.Form):
@@ -137,6 +163,7 @@ class FollowupForm(forms.Form):
     )
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     auto_suggest = forms.BooleanField(label=_("Automatically suggest this follow-up"), required=False)
+    required = required_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,6 +181,7 @@ class FollowupForm(forms.Form):
             "duration_minutes": data["duration_minutes"],
             "text": data["text"],
             "auto_suggest": data["auto_suggest"],
+            "required": data["required"],
         }
 
 
@@ -173,6 +201,7 @@ class DocumentForm(forms.Form):
     )
     subject = forms.CharField(label=_("Default subject"), required=False, max_length=300)
     our_reference = forms.CharField(label=_("Our reference"), required=False, max_length=300)
+    required = required_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,6 +217,7 @@ class DocumentForm(forms.Form):
             "template_id": data["template"].pk if data.get("template") else None,
             "subject": data["subject"],
             "our_reference": data["our_reference"],
+            "required": data["required"],
         }
 
 

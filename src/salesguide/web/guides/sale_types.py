@@ -43,6 +43,7 @@ def initial_of(sale_type: SaleType) -> dict[str, Any]:
         "has_guide": sale_type.has_guide,
         "auto_advance": sale_type.auto_advance,
         "probability_policy": sale_type.probability_policy,
+        "exit_criteria": sale_type.exit_criteria,
     }
 
 

@@ -123,6 +123,7 @@ def initial_of(item: SuggestedFollowup | SuggestedDocument) -> dict[str, Any]:
             "duration_minutes": item.duration_minutes,
             "text": item.text,
             "auto_suggest": item.auto_suggest,
+            "required": item.required,
         }
     return {
         "name": item.name,
@@ -130,6 +131,7 @@ def initial_of(item: SuggestedFollowup | SuggestedDocument) -> dict[str, Any]:
         "template": item.template_id,
         "subject": item.subject,
         "our_reference": item.our_reference,
+        "required": item.required,
     }
 
 

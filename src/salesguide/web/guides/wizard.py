@@ -219,11 +219,15 @@ def wizard_guide(request: HttpRequest, sale_type_id: int) -> HttpResponse:
     sale_type = live_sale_type(sale_type_id)
     form = GuideSwitchForm(
         request.POST if request.method == "POST" else None,
-        initial={"auto_advance": sale_type.auto_advance, "probability_policy": sale_type.probability_policy},
+        initial={
+            "auto_advance": sale_type.auto_advance,
+            "probability_policy": sale_type.probability_policy,
+            "exit_criteria": sale_type.exit_criteria,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            sale_type_service.update_sale_type(actor(request), sale_type.pk, has_guide=True, **form.cleaned_data)
+            sale_type_service.update_sale_type(actor(request), sale_type.pk, has_guide=True, **form.service_fields())
         except DomainError as error:
             form.add_error(None, translate(error.message))
         else:

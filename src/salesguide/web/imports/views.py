@@ -53,6 +53,10 @@ def _problem_rows(result: ImportResult) -> list[tuple[int, str, str]]:
     return [(problem.row, problem.column, translate(problem.message)) for problem in result.problems]
 
 
+def _warning_rows(result: ImportResult) -> list[tuple[int, str, str]]:
+    return [(warning.row, warning.column, translate(warning.message)) for warning in result.warnings]
+
+
 def _import(request: HttpRequest, held: held_files.HeldFile, *, dry_run: bool) -> ImportResult:
     try:
         with held.path.open("rb") as file:
@@ -79,7 +83,13 @@ def start(request: HttpRequest) -> HttpResponse:
         # Nothing to import: the user changes the file and uploads it again.
         held_files.release(request.session, held.token)
         return _page(request, form, INVALID if result.problems else 200, result=result, problems=_problem_rows(result))
-    return _page(request, ImportUploadForm(initial={"kind": held.kind}), result=result, held=held)
+    return _page(
+        request,
+        ImportUploadForm(initial={"kind": held.kind}),
+        result=result,
+        held=held,
+        warnings=_warning_rows(result),
+    )
 
 
 @login_required
@@ -95,6 +105,7 @@ def run(request: HttpRequest) -> HttpResponse:
     context = {
         "result": result,
         "problems": _problem_rows(result),
+        "warnings": _warning_rows(result),
         "kind_name": KIND_NAMES[cast(FileKind, held.kind)],
         "list_url": reverse(LIST_OF_KIND[held.kind][0]),
         "list_label": LIST_OF_KIND[held.kind][1],

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from salesguide.domain import selling
+from salesguide.domain import aging, selling
 from salesguide.domain.activities import is_overdue
+from salesguide.domain.next_steps import next_steps
 from salesguide.models import (
     Activity,
     Competitor,
@@ -35,13 +36,15 @@ from salesguide.models import (
 )
 from salesguide.queries.guides import guide_of_sale_type, has_active_guide
 from salesguide.queries.history import history_rows
-from salesguide.queries.sale_guide import sale_guide
-from salesguide.services.permissions import allowed_actions, may_change_document
+from salesguide.queries.next_steps import sale_facts
+from salesguide.queries.sale_guide import SaleGuide, sale_guide
+from salesguide.services.permissions import allowed_actions, may_change_document, may_change_sale
 from salesguide.services.sales import state_of
 from salesguide.web.activities.listing import activity_rows
 from salesguide.web.sales.access import actor, is_htmx, sale_page
 from salesguide.web.sales.guide_views import guide_tab_context
 from salesguide.web.sales.money import format_amount
+from salesguide.web.sales.next_steps import step_view
 
 TAB_LABELS = {
     "guide": gettext_lazy("Guide"),
@@ -150,6 +153,36 @@ def _history_tab(sale: Sale) -> dict[str, Any]:
     return {"history_rows": history_rows(sale.pk)}
 
 
+@dataclass(frozen=True)
+class Aging:
+    """How long the sale has been in its stage (SPEC 6.2): days, the type's expected days, stale or not."""
+
+    days_in_stage: int | None
+    expected_days: int | None
+    stale: bool
+
+
+def next_steps_context(request: HttpRequest, sale: Sale, guide: SaleGuide | None = None) -> dict[str, Any]:
+    """The "Next steps" panel: the open sale's ranked steps with their actions (only for someone who may change
+    the sale, as the API says), and its stage aging. ``guide``: the sale's guide when read already. Nothing for a
+    sale that is not open."""
+    if sale.status != SaleStatus.OPEN:
+        return {"next_steps": None, "aging": None}
+    now = timezone.localtime()
+    facts = sale_facts(sale, now, guide=guide)
+    may_act = may_change_sale(actor(request), sale)
+    back = reverse("sales:card", args=[sale.pk])
+    planned = any(activity.start >= now for activity in facts.open_activities)
+    return {
+        "next_steps": [step_view(sale.pk, step, may_act=may_act, back=back) for step in next_steps(facts)],
+        "aging": Aging(
+            days_in_stage=facts.days_in_stage,
+            expected_days=facts.expected_days,
+            stale=aging.is_stale(facts.days_in_stage, facts.expected_days, has_planned_activity=planned),
+        ),
+    }
+
+
 def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str, Any]:
     user = actor(request)
     # The card opens on the Guide tab: when that is where it may land, the guide read for the tab also says
@@ -171,8 +204,10 @@ def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str,
         "counts": {"activities": sale.open_activity_count, "documents": sale.document_count},  # type: ignore[attr-defined]
         "card_url": reverse("sales:card", args=[sale.pk]),
     }
+    read_guide = None
     if current == "guide":
-        tab_context = guide_tab_context(request, sale, guide=sale_guide(sale, guide=guide_view))
+        read_guide = sale_guide(sale, guide=guide_view)
+        tab_context = guide_tab_context(request, sale, guide=read_guide)
     elif current == "activities":
         tab_context = _activities_tab(sale, user)
     elif current == "documents":
@@ -180,7 +215,9 @@ def card_context(request: HttpRequest, sale: Sale, tab: str | None) -> dict[str,
     else:
         tab_context = _history_tab(sale)
     # The card's own names win, so a tab cannot change the header by accident.
-    return {**tab_context, **card}
+    # A tab swapped by htmx leaves the panel as it is.
+    panel = {} if is_htmx(request) else next_steps_context(request, sale, read_guide)
+    return {**tab_context, **card, **panel}
 
 
 @sale_page
@@ -197,6 +234,13 @@ def sale_card(request: HttpRequest, sale_id: int) -> HttpResponse:
                 "actions": allowed_actions(actor(request), sale),
                 "card_url": reverse("sales:card", args=[sale.pk]),
             },
+        )
+    if is_htmx(request) and request.GET.get("part") == "next-steps":
+        # The panel again after a change elsewhere on the card, like the header.
+        return render(
+            request,
+            "sales/_next_steps.html",
+            {"sale": sale, "card_url": reverse("sales:card", args=[sale.pk]), **next_steps_context(request, sale)},
         )
     context = card_context(request, sale, request.GET.get("tab"))
     if is_htmx(request) and request.GET.get("tab"):

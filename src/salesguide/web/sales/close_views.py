@@ -23,10 +23,12 @@ from salesguide.domain.errors import DomainError, StaleVersion
 from salesguide.models import Sale, SaleStatus, User
 from salesguide.services import activities as activity_service
 from salesguide.services import sales as service
+from salesguide.services.sales import ExitPreview
 from salesguide.web.activities.forms import ACTIVITY_FIELD_ALIASES, ActivityForm
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, sale_page
 from salesguide.web.sales.edit_views import card_url
+from salesguide.web.sales.exit_views import warn_if_needed
 from salesguide.web.sales.forms import SALE_FIELD_ALIASES, LostForm, SoldForm, StallForm, VersionOnlyForm
 
 
@@ -63,6 +65,7 @@ CLOSINGS = {
             reason_id=_pk(data.get("reason")),
             amount=data.get("amount"),
             version=data["version"],
+            override_reason=data.get("override_reason") or None,
         ),
         initial=lambda sale: {"date": timezone.localdate(), "amount": sale.amount, "version": sale.version},
     ),
@@ -117,8 +120,21 @@ def _close_page(
         "form": form,
         "conflict": conflict,
         "title": closing.title % {"title": sale.title},
+        "exit_preview": _exit_preview(request, closing, sale, form),
     }
     return render(request, "sales/close_form.html", context, status=INVALID if invalid else 200)
+
+
+def _exit_preview(request: HttpRequest, closing: Closing, sale: Sale, form: forms.Form) -> ExitPreview | None:
+    """Closing as sold leaves the stage: the required items it would leave undone (exit criteria), listed on the
+    form; the reason to close anyway is asked only of a manager or administrator whom they block."""
+    if closing.slug != "sold" or sale.status != SaleStatus.OPEN:
+        form.fields.pop("override_reason", None)
+        return None
+    preview = service.exit_preview(actor(request), sale, None)
+    if not (preview.blocks and preview.may_override):
+        form.fields.pop("override_reason", None)
+    return preview if preview.missing else None
 
 
 def _close(request: HttpRequest, sale_id: int, slug: str) -> HttpResponse:
@@ -135,6 +151,7 @@ def _close(request: HttpRequest, sale_id: int, slug: str) -> HttpResponse:
             return _close_page(request, closing, sale, form, invalid=True, conflict=isinstance(error, StaleVersion))
         date = date_format(closed.reopen_date, "DATE_FORMAT") if closed.reopen_date else ""
         messages.success(request, closing.done % {"title": closed.title, "date": date})
+        warn_if_needed(request, closed)
         if slug == "stall":
             return go_to(request, reverse("sales:stall_followup", args=[sale.pk]))
         return go_to(request, card_url(sale.pk))

@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesguide.domain.errors import DomainError, FieldProblem, StaleVersion
+from salesguide.domain.exit_criteria import ExitCriteriaNotMet
 from salesguide.models import Sale, User
 from salesguide.services import sales as service
 from salesguide.services.permissions import allowed_actions
 from salesguide.web.domain_errors import add_problems, add_to_form, parsed, translate
+from salesguide.web.sales import exit_views
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, safe_next, sale_page
 from salesguide.web.sales.forms import (
     ID_MAX,
@@ -140,6 +142,7 @@ def sale_edit(request: HttpRequest, sale_id: int) -> HttpResponse:
         if changes:
             messages.success(request, _("Sale “%(title)s” is saved.") % {"title": saved.title})
             _warn(request, service.sale_warnings(user, saved))
+            exit_views.warn_if_needed(request, saved)
         else:
             messages.info(request, _("Nothing was changed."))
         return go_to(request, card_url(sale.pk))
@@ -183,6 +186,8 @@ def move_stage(request: HttpRequest, sale_id: int) -> HttpResponse:
         moved = service.move_sale_to_stage(
             actor(request), sale.pk, int(stage_id), version=int(version) if version.isdigit() else None
         )
+    except ExitCriteriaNotMet as error:
+        return exit_views.refused(request, error, sale.pk, int(stage_id), back)
     except DomainError as error:
         messages.error(request, translate(error.message))
     else:
@@ -191,6 +196,7 @@ def move_stage(request: HttpRequest, sale_id: int) -> HttpResponse:
             _("The sale is now in stage “%(stage)s” (%(probability)d%%).")
             % {"stage": moved.stage.name if moved.stage else "—", "probability": moved.probability},
         )
+        exit_views.warn_if_needed(request, moved)
     return go_to(request, back)
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from salesguide.domain.exit_criteria import OVERRIDE_REASON_MAX
 from salesguide.models import (
     Company,
     Competitor,
@@ -366,10 +367,24 @@ class ReasonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # no
         )
 
 
+class OverrideReasonField(forms.CharField):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            label=_("Reason to move on anyway"),
+            required=False,
+            max_length=OVERRIDE_REASON_MAX,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Kept on the sale's history. Only managers and administrators can move on."),
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
 class SoldForm(VersionedForm):
     date = _date_field(_("Date sold"), help_text=_("Empty: today."))
     reason = ReasonChoiceField(ReasonKind.SOLD)
     amount = AmountField(label=_("Final amount"), required=False, help_text=_("Empty: keep the current amount."))
+    # Shown only to a manager or administrator when required items block closing (exit criteria, SPEC 6.3).
+    override_reason = OverrideReasonField()
 
 
 class LostForm(VersionedForm):

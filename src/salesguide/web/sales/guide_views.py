@@ -34,11 +34,13 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from salesguide.domain.errors import DomainError, NotAllowed, NotFound, RuleViolation, StaleVersion
+from salesguide.domain.exit_criteria import ExitCriteriaNotMet
 from salesguide.models import Activity, Document, Sale, SaleStatus, User
 from salesguide.queries.sale_guide import SaleGuide, StageOnSale, sale_guide
 from salesguide.services import activities, documents, permissions, sales
 from salesguide.services.activities import FollowupDraft
 from salesguide.web.domain_errors import add_to_form, translate
+from salesguide.web.sales import exit_views
 from salesguide.web.sales.access import is_htmx
 from salesguide.web.sales.guide_forms import (
     FIELD_ALIASES,
@@ -564,11 +566,17 @@ def move_to_stage(request: HttpRequest, sale_id: int, stage_id: int) -> HttpResp
     """Move to this stage (also the answer "Move" to the auto-advance question), checked against the version
     the user saw."""
     version = as_int(request.POST.get("version"))
-    sale = sales.move_sale_to_stage(actor_of(request), sale_id, stage_id, version=version)
+    try:
+        sale = sales.move_sale_to_stage(actor_of(request), sale_id, stage_id, version=version)
+    except ExitCriteriaNotMet as error:
+        return exit_views.refused(
+            request, error, sale_id, stage_id, reverse("sales:card", args=[sale_id]) + "?tab=guide"
+        )
     stage = sale.stage
     messages.success(
         request,
         gettext("The sale moved to “%(stage)s” (%(probability)d%%).")
         % {"stage": stage.name if stage else "", "probability": sale.probability},
     )
+    exit_views.warn_if_needed(request, sale)
     return _to_card(request, sale_id)
