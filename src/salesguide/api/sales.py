@@ -74,7 +74,7 @@ def sale_out(sale: Sale, viewer: User) -> dict[str, Any]:
     # Aging (SPEC 6.2) of an open sale: the stage's expected days come with the sale (``with_expected_days``).
     is_open = sale.status == selling.SaleStatus.OPEN
     days = aging.days_in_stage(sale.stage_entered_at, now) if is_open and sale.stage_id is not None else None
-    expected = getattr(sale, "stage_expected_days", None)
+    expected = getattr(sale, "stage_expected_days", None) if days is not None else None
     planned = aging.has_planned_activity(sale.last_planned_at, now)
     return {
         "id": sale.pk,

@@ -295,7 +295,8 @@ class SaleOut(OutSchema):
     )
     days_in_stage: int | None = Field(description="Whole days since an open sale entered its stage; null otherwise.")
     expected_days: int | None = Field(
-        description="The days the sale type expects a sale in its stage; null when it expects no limit or has none."
+        description="The days the sale type expects an open sale in its stage; null when it sets no limit, or "
+        "for a closed sale."
     )
     version: int
     created_at: dt.datetime

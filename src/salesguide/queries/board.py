@@ -21,7 +21,7 @@ may be dropped on.
 
 Cost: the whole board is three queries however many sales, stages or columns there are (the live stages, the
 totals, and one statement with every column's first page); a further page of a column is three (the stages, the
-page, its cards). The stale filter adds one to each (the expected days of the type's stages).
+page, its cards). The stale filter adds none (the stored aging, ``queries.aging``, decision 0011).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from django.db.models.expressions import RawSQL
 from salesguide.domain import selling
 from salesguide.domain.aging import days_in_stage, is_stale
 from salesguide.domain.errors import Message, NotFound, gettext_noop
+from salesguide.domain.next_steps import NextStep, card_step
 from salesguide.models import Sale, SaleType, Stage
 from salesguide.models.sales import SaleStatus
 from salesguide.queries.aging import planned_ahead, stale_sales
@@ -155,6 +156,9 @@ class Card:
     probability_is_manual: bool
     # The columns (stage ids) this card may be dropped on by the viewer: empty when they may not move it.
     move_to: tuple[int, ...]
+    # Its most urgent step as far as the card's own columns tell (``domain.next_steps.card_step``): an overdue
+    # activity, nothing planned, or too long in the stage; None when none of these.
+    next_step: NextStep | None = None
 
     @property
     def movable(self) -> bool:
@@ -350,6 +354,13 @@ def _card(row: dict[str, Any], stages: list[BoardStage], now: dt.datetime, may_m
             )
         ),
         move_to=tuple(stage.stage_id for stage in stages if stage.stage_id != stage_id) if movable else (),
+        next_step=card_step(
+            now=now,
+            next_activity_at=row["next_activity_at"],
+            planned_ahead=bool(row["planned"]),
+            days_in_stage=days,
+            expected_days=expected,
+        ),
     )
 
 

@@ -148,7 +148,7 @@ def attention(viewer: User, *, now: dt.datetime, limit: int = ATTENTION_SHOWN) -
     """The viewer's own open sales that need attention, capped at ``limit``: stale ones first (longest in the
     stage first), then those with nothing planned. Four queries whatever the number of sales."""
     own = _own_open_sales(viewer.pk)
-    stale = list(_ordered(stale_sales(own, now))[: limit + 1])  # two queries: the stages' expected days, the sales
+    stale = list(_ordered(stale_sales(own, now))[: limit + 1])  # one query: the stored aging (decision 0011)
     unplanned = list(_ordered(own.exclude(planned_ahead(now)).exclude(pk__in=[s.pk for s in stale]))[: limit + 1])
     shown = (stale + unplanned)[:limit]
     return Attention(items=_items(shown, now), more=len(stale) + len(unplanned) > limit)

@@ -37,6 +37,8 @@ from salesguide.web.sales import exit_views
 from salesguide.web.sales.access import actor, go_to, is_htmx
 from salesguide.web.sales.card_views import policy_label
 from salesguide.web.sales.money import format_amount
+from salesguide.web.sales.next_steps import KIND_BADGES, KIND_LABELS
+from salesguide.wording import in_language
 
 SESSION_KEY = "board_sale_type"
 MINE, EVERYONE = "me", "all"
@@ -143,6 +145,27 @@ class CardView:
     sale_url: str
     move_url: str  # with the board's filters, to come back to
     options: list[tuple[int, str]]  # the "Move to" menu: the columns the card may go to
+    step: CardStep | None = None  # the badge of its most urgent step, when the card's own columns tell one
+
+
+@dataclass(frozen=True)
+class CardStep:
+    kind: str
+    label: str
+    reason: str
+    badge: str
+
+
+def _card_step(card: read_model.Card) -> CardStep | None:
+    step = card.next_step
+    if step is None:
+        return None
+    return CardStep(
+        step.kind.value,
+        str(KIND_LABELS[step.kind]),
+        in_language(step.reason),
+        KIND_BADGES.get(step.kind, "badge--info"),
+    )
 
 
 def _card_views(cards: list[read_model.Card], stages: list[tuple[int, str]], query: BoardQuery) -> list[CardView]:
@@ -157,6 +180,7 @@ def _card_views(cards: list[read_model.Card], stages: list[tuple[int, str]], que
             sale_url=f"{sale_url}{card.id}/",
             move_url=f"{move_url}{card.id}/move/?{back}",
             options=[(stage_id, name) for stage_id, name in stages if stage_id in card.move_to],
+            step=_card_step(card),
         )
         for card in cards
     ]
