@@ -101,6 +101,8 @@ def test_the_board_answers_its_columns_totals_and_cards_as_api_md_says_when_a_ma
         "version": sale.version,
         "may_move": True,
         "move_to": [world["offer"].pk, world["contract"].pk],
+        # its most urgent step as far as the card tells (GET /sales/{id}/next-steps has them all)
+        "next_step": {"kind": "nothing_planned", "reason": "No activity planned"},
     }
     assert body["probability_policy"] == "follow_stage"
 

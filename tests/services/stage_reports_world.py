@@ -93,6 +93,9 @@ def build_world(make_user: Callable[..., User]) -> ReportWorld:
             documents.append(
                 guides.add_suggested_document(admin, type_id, stage_id, name=document, template_id=letter).pk
             )
+    # Some are required before leaving their stage (exit criteria): adherence counts them apart too.
+    SuggestedFollowup.objects.filter(name__in=["Intro call", "Discuss offer", "Offer call"]).update(required=True)
+    SuggestedDocument.objects.filter(name="Quotation").update(required=True)
     # "Research" is deleted: no longer asked for, although activities made from it stay.
     guides.delete_suggestion(admin, SuggestedFollowup, followups[1])
     # "Dropped" is taken out of Alpha: not in its reports, although histories went through it.
@@ -353,6 +356,10 @@ def plain_adherence(
             "pk", "link__stage_id"
         )
     }
+    required = {
+        *SuggestedFollowup.objects.filter(required=True).values_list("pk", flat=True),
+    }
+    required_documents = {*SuggestedDocument.objects.filter(required=True).values_list("pk", flat=True)}
     activities = defaultdict(list)
     for sale_id, suggestion, completed in Activity.objects.filter(sale_id__in=facts).values_list(
         "sale_id", "suggested_followup_id", "completed_at"
@@ -382,5 +389,8 @@ def plain_adherence(
             done_documents = {
                 s for s, created in documents[sale_id] if live_documents.get(s) == stage_id and created <= left_at
             }
-            out[stage_id, sale.owner_id].append(report_maths.LeftSales(len(done) + len(done_documents), sale.status, 1))
+            required_done = len(done & required) + len(done_documents & required_documents)
+            out[stage_id, sale.owner_id].append(
+                report_maths.LeftSales(len(done) + len(done_documents), sale.status, 1, required_done)
+            )
     return out

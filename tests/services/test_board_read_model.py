@@ -440,9 +440,9 @@ def test_the_board_costs_the_same_number_of_queries_when_it_holds_ten_times_more
     many = _queries_of(read)
 
     # Then reading it costs the same, and little: the stages, the totals and every first page for the board; the
-    # stages, the page and its cards for a column (and each time the stale rule's expected days when asked; on
-    # PostgreSQL a word first looks up the companies holding it, once for the board and once for the column:
+    # stages, the page and its cards for a column (the stale filter adds none: the stored aging, decision 0011;
+    # on PostgreSQL a word first looks up the companies holding it, once for the board and once for the column:
     # decision 0009)
     word_lookups = 2 if filters.get("q") and connection.vendor == "postgresql" else 0
     assert few == many
-    assert many == (3 + 3 + 2 if filters.get("stale") else 3 + 3) + word_lookups
+    assert many == 3 + 3 + word_lookups

@@ -116,7 +116,10 @@ def _expected_adherence(
     names = {user.pk: user.get_full_name() for user in User.objects.all()}
     order = {s.stage_id: i for i, s in enumerate(stages)}
     rows = sorted(merged.items(), key=lambda item: (order[item[0][0]], names.get(item[0][1] or 0, "")))
-    return [(stage_id, owner, report_maths.adherence(items.get(stage_id, 0), left)) for (stage_id, owner), left in rows]
+    return [
+        (stage_id, owner, report_maths.adherence(items.get(stage_id, (0, 0))[0], left, items.get(stage_id, (0, 0))[1]))
+        for (stage_id, owner), left in rows
+    ]
 
 
 def _sorted_adherence(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -133,6 +136,9 @@ def _sorted_adherence(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
                 row["win_rate_with"],
                 row["closed_without"],
                 row["win_rate_without"],
+                row["required_suggested"],
+                row["required_done"],
+                row["required_adherence"],
             ),
         )
         for row in rows
@@ -172,6 +178,7 @@ def test_the_three_reports_equal_the_rows_counted_by_hand_when_histories_are_gen
         ("a median", any(row["median_days"] for row in funnel.rows)),
         ("sold of closed", any(row["observed"] for row in calibration.rows)),
         ("items done", any(row["items_done"] for row in adherence.rows)),
+        ("required items done", any(row["required_done"] for row in adherence.rows)),
         ("closed with every item", any(row["closed_with"] for row in adherence.rows)),
     ]:
         event(f"{what}: {seen}")

@@ -57,9 +57,7 @@ def _sql_says(now: dt.datetime) -> set[int]:
 def test_the_stored_stale_list_is_the_rules_answer_at_every_moment(admin_user: Any, seed: int) -> None:
     rng = random.Random(seed)
     # Given a type with a stage of 0 expected days, one of 3, one of 10 and one without a limit
-    stages = [
-        catalog.create_stage(admin_user, name=f"Stage {n} {seed}", probability=10 + 20 * n) for n in range(4)
-    ]
+    stages = [catalog.create_stage(admin_user, name=f"Stage {n} {seed}", probability=10 + 20 * n) for n in range(4)]
     sale_type = sale_types.create_sale_type(admin_user, name=f"Type {seed}", stage_ids=[s.pk for s in stages])
     for stage, days in zip(stages, (0, 3, 10, None), strict=True):
         sale_types.set_expected_days(admin_user, sale_type.pk, stage.pk, days)

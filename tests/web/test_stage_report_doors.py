@@ -93,7 +93,8 @@ def _web(user: User, path: str, **params: Any) -> Any:
 
 
 NOW = timezone.now()
-QUERIES = 7
+# 7, and one since the funnel counts the overrides per stage (exit criteria, issue 12).
+QUERIES = 8
 
 
 # --- the same figures through every door ------------------------------------------------------------------------

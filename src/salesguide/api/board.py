@@ -23,6 +23,7 @@ from salesguide.queries.report_scope import owner_scope
 from salesguide.services import lists
 from salesguide.services.clock import now_for
 from salesguide.services.permissions import allowed_actions
+from salesguide.wording import in_language
 
 router = Router(tags=["Pipeline board"])
 
@@ -57,6 +58,11 @@ class CurrencyTotalOut(Schema):
     weighted_amount: int = Field(description="Each sale's amount × probability / 100, rounded per sale, summed.")
 
 
+class BoardCardStepOut(Schema):
+    kind: Literal["overdue", "nothing_planned", "too_long_in_stage"]
+    reason: str = Field(description="Why, in the request's language: “No activity planned”.")
+
+
 class BoardCardOut(Schema):
     id: int
     title: str
@@ -75,6 +81,11 @@ class BoardCardOut(Schema):
     version: int = Field(description="Send it with `POST /api/v1/sales/{id}/stage` to move the card.")
     may_move: bool = Field(description="Whether you may move this sale.")
     move_to: list[int] = Field(description="The columns (stage ids) you may move it to; empty when you may not.")
+    next_step: BoardCardStepOut | None = Field(
+        None,
+        description="Its most urgent step as far as the card itself tells (`overdue`, `nothing_planned`, "
+        "`too_long_in_stage`; the whole list: `GET /sales/{id}/next-steps`); null when none of these.",
+    )
 
 
 class BoardColumnOut(Schema):
@@ -132,6 +143,9 @@ def _card_out(card: read_model.Card) -> dict[str, Any]:
         "version": card.version,
         "may_move": card.movable,
         "move_to": list(card.move_to),
+        "next_step": {"kind": card.next_step.kind.value, "reason": in_language(card.next_step.reason)}
+        if card.next_step is not None
+        else None,
     }
 
 

@@ -95,6 +95,8 @@ class LeftSales:
     items_done: int
     status: SaleStatus | str
     count: int
+    # Of those, the items marked "required before leaving this stage" (exit criteria, SPEC 6.3).
+    required_done: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,10 @@ class Adherence:
     win_rate_with: float | None
     closed_without: int
     win_rate_without: float | None
+    # The same for the required items alone (exit criteria): suggested, done, and the share done.
+    required_suggested: int = 0
+    required_done: int = 0
+    required_adherence: float | None = None
 
 
 def all_items_done(items_done: int, items_per_sale: int) -> bool:
@@ -118,16 +124,18 @@ def all_items_done(items_done: int, items_per_sale: int) -> bool:
     return items_done >= items_per_sale
 
 
-def adherence(items_per_sale: int, groups: Iterable[LeftSales]) -> Adherence:
-    """The adherence of the sales that left a stage suggesting ``items_per_sale`` items. Win rate: sold out of
-    sold and lost (a stalled or open sale is not closed)."""
-    sales = done = 0
+def adherence(items_per_sale: int, groups: Iterable[LeftSales], required_per_sale: int = 0) -> Adherence:
+    """The adherence of the sales that left a stage suggesting ``items_per_sale`` items, ``required_per_sale`` of
+    them required before leaving it (counted apart as well). Win rate: sold out of sold and lost (a stalled or
+    open sale is not closed)."""
+    sales = done = required_done = 0
     closed = {True: 0, False: 0}
     sold = {True: 0, False: 0}
     for group in groups:
         counted = min(group.items_done, items_per_sale)
         sales += group.count
         done += counted * group.count
+        required_done += min(group.required_done, required_per_sale) * group.count
         status = SaleStatus(group.status)
         if status in (SaleStatus.SOLD, SaleStatus.LOST):
             with_all = all_items_done(counted, items_per_sale)
@@ -144,4 +152,7 @@ def adherence(items_per_sale: int, groups: Iterable[LeftSales]) -> Adherence:
         win_rate_with=share(sold[True], closed[True]),
         closed_without=closed[False],
         win_rate_without=share(sold[False], closed[False]),
+        required_suggested=sales * required_per_sale,
+        required_done=required_done,
+        required_adherence=share(required_done, sales * required_per_sale),
     )

@@ -225,6 +225,10 @@ class StageChange(models.Model):
             models.Index(
                 fields=["from_stage"], condition=Q(from_stage__isnull=False), name="stagechange_from_stage_set_idx"
             ),
+            # The few moves past required items (exit criteria), counted per stage by the funnel.
+            models.Index(
+                fields=["from_stage"], condition=Q(override_reason__isnull=False), name="stagechange_override_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,4 +41,12 @@ class Migration(migrations.Migration):
             name="required",
             field=models.BooleanField(default=False, verbose_name="required before leaving this stage"),
         ),
+        migrations.AddIndex(
+            model_name="stagechange",
+            index=models.Index(
+                condition=models.Q(("override_reason__isnull", False)),
+                fields=["from_stage"],
+                name="stagechange_override_idx",
+            ),
+        ),
     ]

@@ -35,6 +35,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("items_suggested", gettext_noop("Items suggested"), "int"),
     Column("items_done", gettext_noop("Items done"), "int"),
     Column("adherence", gettext_noop("Adherence"), "percent"),
+    Column("required_suggested", gettext_noop("Required items"), "int"),
+    Column("required_done", gettext_noop("Required items done"), "int"),
+    Column("required_adherence", gettext_noop("Required items done, share"), "percent"),
     Column("closed_with", gettext_noop("Closed, every item done"), "int"),
     Column("win_rate_with", gettext_noop("Win rate, every item done"), "percent"),
     Column("closed_without", gettext_noop("Closed, items left out"), "int"),
@@ -55,17 +58,24 @@ HOW_COUNTED = Message(
 )
 
 
-def items_per_stage(sale_type_id: int) -> dict[int, int]:
-    """The number of live suggested follow-ups and documents of each live stage of the type, in one query."""
+def items_per_stage(sale_type_id: int) -> dict[int, tuple[int, int]]:
+    """The number of live suggested follow-ups and documents of each live stage of the type, and how many of them
+    are required before leaving it, in one query."""
+    live_followups, live_documents = Q(followups__deleted=False), Q(documents__deleted=False)
     links = (
         SaleTypeStage.objects.filter(live_link_filter(), sale_type_id=sale_type_id)
         .annotate(
-            followup_count=Count("followups", filter=Q(followups__deleted=False), distinct=True),
-            document_count=Count("documents", filter=Q(documents__deleted=False), distinct=True),
+            followup_count=Count("followups", filter=live_followups, distinct=True),
+            document_count=Count("documents", filter=live_documents, distinct=True),
+            required_followups=Count("followups", filter=live_followups & Q(followups__required=True), distinct=True),
+            required_documents=Count("documents", filter=live_documents & Q(documents__required=True), distinct=True),
         )
-        .values_list("stage_id", "followup_count", "document_count")
+        .values_list("stage_id", "followup_count", "document_count", "required_followups", "required_documents")
     )
-    return {stage_id: followups + documents for stage_id, followups, documents in links}
+    return {
+        stage_id: (followups + documents, required_followups + required_documents)
+        for stage_id, followups, documents, required_followups, required_documents in links
+    }
 
 
 def _owner_names(owner_ids: set[int]) -> dict[int, str]:
@@ -89,7 +99,7 @@ def adherence_report(viewer: User, filters: ReportFilters, *, now: dt.datetime, 
     groups: dict[tuple[int, int | None], list[report_maths.LeftSales]] = defaultdict(list)
     for found in adherence_counts(scope, stages):
         key = (found.stage_id, found.owner_id if per_owner else None)
-        groups[key].append(report_maths.LeftSales(found.items_done, found.status, found.count))
+        groups[key].append(report_maths.LeftSales(found.items_done, found.status, found.count, found.required_done))
     owner_ids = {owner_id for _, owner_id in groups if owner_id is not None}
     names = _owner_names(owner_ids) if owner_ids else {}
     rows: list[dict[str, Any]] = []
@@ -99,7 +109,8 @@ def adherence_report(viewer: User, filters: ReportFilters, *, now: dt.datetime, 
             key=lambda owner_id: (names.get(owner_id, "").casefold(), owner_id) if owner_id else ("", 0),
         )
         for owner_id in owners:
-            figures = report_maths.adherence(items.get(stage.stage_id, 0), groups[stage.stage_id, owner_id])
+            suggested, required = items.get(stage.stage_id, (0, 0))
+            figures = report_maths.adherence(suggested, groups[stage.stage_id, owner_id], required)
             row: dict[str, Any] = {"stage_id": stage.stage_id, "name": stage.name}
             if per_owner:
                 row |= {"owner_id": owner_id, "owner": names.get(owner_id or 0, "")}
@@ -110,6 +121,9 @@ def adherence_report(viewer: User, filters: ReportFilters, *, now: dt.datetime, 
                     "items_suggested": figures.items_suggested,
                     "items_done": figures.items_done,
                     "adherence": figures.adherence,
+                    "required_suggested": figures.required_suggested,
+                    "required_done": figures.required_done,
+                    "required_adherence": figures.required_adherence,
                     "closed_with": figures.closed_with,
                     "win_rate_with": figures.win_rate_with,
                     "closed_without": figures.closed_without,

@@ -280,14 +280,16 @@ def adherence_sql(scope: Scope, stages: Sequence[LiveStage]) -> tuple[str, list[
         GROUP BY sale_id, stage_id
     ),
     done AS (
-        SELECT l.sale_id, l.stage_id, COUNT(DISTINCT a.suggested_followup_id) AS n
+        SELECT l.sale_id, l.stage_id, COUNT(DISTINCT a.suggested_followup_id) AS n,
+               COUNT(DISTINCT CASE WHEN f.required THEN a.suggested_followup_id END) AS r
         FROM left_stage l
         JOIN {ACTIVITY} a ON a.sale_id = l.sale_id AND a.completed_at <= l.left_at
         JOIN {FOLLOWUP} f ON f.id = a.suggested_followup_id AND f.deleted = %s
         JOIN {LINK} k ON k.id = f.link_id AND k.sale_type_id = %s AND k.stage_id = l.stage_id
         GROUP BY l.sale_id, l.stage_id
         UNION ALL
-        SELECT l.sale_id, l.stage_id, COUNT(DISTINCT d.suggested_document_id) AS n
+        SELECT l.sale_id, l.stage_id, COUNT(DISTINCT d.suggested_document_id) AS n,
+               COUNT(DISTINCT CASE WHEN g.required THEN d.suggested_document_id END) AS r
         FROM left_stage l
         JOIN {DOCUMENT} d ON d.sale_id = l.sale_id AND d.created_at <= l.left_at
         JOIN {SUGGESTED_DOCUMENT} g ON g.id = d.suggested_document_id AND g.deleted = %s
@@ -295,13 +297,14 @@ def adherence_sql(scope: Scope, stages: Sequence[LiveStage]) -> tuple[str, list[
         GROUP BY l.sale_id, l.stage_id
     ),
     done_per_sale AS (
-        SELECT sale_id, stage_id, SUM(n) AS n FROM done GROUP BY sale_id, stage_id
+        SELECT sale_id, stage_id, SUM(n) AS n, SUM(r) AS r FROM done GROUP BY sale_id, stage_id
     )
-    SELECT l.stage_id, l.owner_id, COALESCE(d.n, 0) AS items_done, l.sale_status, COUNT(*)
+    SELECT l.stage_id, l.owner_id, COALESCE(d.n, 0) AS items_done, COALESCE(d.r, 0) AS required_done,
+           l.sale_status, COUNT(*)
     FROM left_stage l
     LEFT JOIN done_per_sale d ON d.sale_id = l.sale_id AND d.stage_id = l.stage_id
     WHERE 1 = 1{entered}
-    GROUP BY l.stage_id, l.owner_id, COALESCE(d.n, 0), l.sale_status"""  # noqa: S608
+    GROUP BY l.stage_id, l.owner_id, COALESCE(d.n, 0), COALESCE(d.r, 0), l.sale_status"""  # noqa: S608
     all_params = params + [OPEN] + id_params + [False, scope.sale_type_id, False, scope.sale_type_id] + entered_params
     return sql, all_params
 
@@ -313,6 +316,7 @@ class LeftGroup:
     items_done: int
     status: str
     count: int
+    required_done: int = 0
 
 
 def adherence_counts(scope: Scope, stages: Sequence[LiveStage]) -> list[LeftGroup]:
@@ -322,6 +326,6 @@ def adherence_counts(scope: Scope, stages: Sequence[LiveStage]) -> list[LeftGrou
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
-            LeftGroup(stage_id, owner_id, int(done), status, int(count))
-            for stage_id, owner_id, done, status, count in cursor.fetchall()
+            LeftGroup(stage_id, owner_id, int(done), status, int(count), int(required))
+            for stage_id, owner_id, done, required, status, count in cursor.fetchall()
         ]
