@@ -239,8 +239,12 @@ def test_a_required_mark_that_is_not_true_or_false_is_refused_and_changes_nothin
     answers = [
         api.patch(f"suggested-followups/{guided['intro']['id']}", {"required": value, "name": "Changed"}),
         api.patch(f"suggested-documents/{guided['quote']['id']}", {"required": value, "name": "Changed"}),
-        api.post(f"{base}/suggested-followups", {"name": "New", "activity_type_id": call_type["id"], "required": value}),
-        api.post(f"{base}/suggested-documents", {"name": "New", "template_id": quote_template["id"], "required": value}),
+        api.post(
+            f"{base}/suggested-followups", {"name": "New", "activity_type_id": call_type["id"], "required": value}
+        ),
+        api.post(
+            f"{base}/suggested-documents", {"name": "New", "template_id": quote_template["id"], "required": value}
+        ),
     ]
 
     # Then

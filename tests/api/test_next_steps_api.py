@@ -127,6 +127,7 @@ def test_an_unknown_sale_is_404_with_a_detail(api):
 
 def test_the_statements_do_not_grow_with_the_sale_s_activities(api, admin_user, sale, guide):
     guides.update_suggested_followup(admin_user, guide.followups[0].pk, required=True)
+
     def counted() -> int:
         with CaptureQueriesContext(connection) as captured:
             assert api.get(f"sales/{sale.pk}/next-steps").status_code == 200

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from tests.aging_helpers import entered_stage_at
 
 from salesguide.models import ActivityType
 from salesguide.services import activities, catalog, sale_types, sales
-from tests.aging_helpers import entered_stage_at
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,10 @@ def test_the_aging_of_a_sale_costs_no_statement_more(
 def _titles(world: dict[str, Any]) -> dict[str, int]:
     names = {"forgotten": "Forgotten", "planned": "Planned", "fresh": "Fresh", "lead": "Lead only", "won": "Won"}
     return {names[key]: sale_id for key, sale_id in world["ids"].items()}
+
+
+def test_the_stale_filter_with_a_status_lists_the_stale_sales_when_open_and_none_otherwise(
+    world: dict[str, Any], api: Any
+) -> None:
+    assert [item["title"] for item in api.get("sales", stale="true", status="open").json()["items"]] == ["Forgotten"]
+    assert api.get("sales", stale="true", status="sold").json()["items"] == []

@@ -90,7 +90,8 @@ def test_a_salesperson_ticks_off_an_overdue_follow_up_and_opens_a_sale_that_need
     assert Activity.objects.get(pk=team["overdue"].pk).completed_at is not None
 
     # then opens the offer that has been waiting, on its Guide tab
-    waiting = page.locator(".agenda__item", has_text="Quiet offer")
+    # (in the sales that need attention: the Next steps list names the offer too)
+    waiting = page.locator('[aria-labelledby="attention-title"] .agenda__item', has_text="Quiet offer")
     expect(waiting.locator(".badge--warning")).to_contain_text("12")
     waiting.get_by_role("link", name="Quiet offer").click()
     expect(page).to_have_url(re.compile(rf"/sales/{team['stale'].pk}/\?tab=guide$"))

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from salesguide.models import ApiToken, Role, SaleType, Stage, User
+from salesguide.models import ApiToken, Role, SaleType, Stage, SuggestedDocument, User
 from salesguide.services.accounts import user_for_token
 from salesguide.services.guide_files import export_guide
 from salesguide.services.starter import load_starter_guides
@@ -76,6 +76,29 @@ def test_guide_import_creates_the_sale_type_with_its_guide(starter_guides, tmp_p
     imported = SaleType.objects.get(name="Imported sale")
     assert out.strip() == f"Imported the guide “Imported sale” (sale type {imported.pk})."
     assert imported.links.count() == 6
+
+
+def test_guide_import_carries_the_exit_criteria_and_the_required_marks_and_refuses_an_unknown_mode(
+    starter_guides, tmp_path
+):
+    text = export_guide(SaleType.objects.get(name="Sale to new customer")).replace(
+        "name: Sale to new customer", "name: Imported sale"
+    )
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(text.replace("exit_criteria: 'off'", "exit_criteria: block"), encoding="utf-8")
+    bad.write_text(text.replace("exit_criteria: 'off'", "exit_criteria: always"), encoding="utf-8")
+
+    message, err = fails("guide", "import", str(bad))
+    run("guide", "import", str(good))
+
+    line = text.splitlines().index("  exit_criteria: 'off'") + 1
+    assert message == "The guide was not imported: 1 problem."
+    assert err.splitlines() == [f"line {line}: Choose one of: off, warn, block. (sale_type.exit_criteria)"]
+    imported = SaleType.objects.get(name="Imported sale")
+    assert imported.exit_criteria == "block"
+    assert [d.name for d in SuggestedDocument.objects.filter(link__sale_type=imported, required=True)] == ["Quotation"]
+    out, _ = run("guide", "export", "Imported sale")
+    assert "  exit_criteria: block\n" in out and "    required: true\n" in out
 
 
 def test_guide_import_with_errors_lists_every_problem_on_its_own_line_and_exits_non_zero(tmp_path):

@@ -547,7 +547,9 @@ def test_each_starter_guide_round_trips_byte_identically(admin_user, language):
         wipe_configuration()
 
 
-@pytest.mark.parametrize(("language", "stage", "quotation"), [("nl", "Offerte", "Offerte"), ("en", "Proposal", "Quotation")])
+@pytest.mark.parametrize(
+    ("language", "stage", "quotation"), [("nl", "Offerte", "Offerte"), ("en", "Proposal", "Quotation")]
+)
 def test_each_starter_guide_requires_its_quotation_before_negotiation_but_keeps_exit_criteria_off(
     language, stage, quotation
 ):

@@ -18,6 +18,7 @@ from salesguide.domain import aging
 from salesguide.models import Activity, ActivityType, Sale, SaleTypeStage
 from salesguide.queries.aging import stale_sales
 from salesguide.services import activities, catalog, sale_types, sales, stored_aging
+from salesguide.services.demo import load_demo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,12 @@ def test_the_stored_stale_list_is_the_rules_answer_at_every_moment(admin_user: A
     Sale.objects.update(stale_from=None, last_planned_at=None)
     stored_aging.rebuild_stored_aging()
     assert list(Sale.objects.order_by("pk").values_list("pk", "stale_from", "last_planned_at")) == before
+
+
+def test_the_demo_datas_stale_sales_are_the_rules_answer_though_its_stories_are_dated_back() -> None:
+    # Given the demo data, whose stages and activities are dated back after the services wrote them
+    load_demo_data("en")
+
+    # Then the stale list from the stored columns is the rule's answer, now and in two weeks
+    for now in (timezone.now(), timezone.now() + dt.timedelta(days=14)):
+        assert _sql_says(now) == _rule_says(now), now

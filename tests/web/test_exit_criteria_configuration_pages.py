@@ -35,7 +35,7 @@ def required_badges(response: Any) -> list[tuple[str, str]]:
     """Each "Required" mark on the page: (its title, the name of the suggestion it is in)."""
     html = response.content.decode()
     found = []
-    for item in re.finditer(r'<li class="suggestion[^"]*" id="[^"]+">(.*?)</li>', html, flags=re.S):
+    for item in re.finditer(r'<li class="suggestion[^"]*"[^>]*>(.*?)</li>', html, flags=re.S):
         badge = re.search(r'<span class="badge[^"]*badge--required"[^>]*title="([^"]*)"', item.group(1))
         if badge:
             name = re.sub(r"<[^>]+>", " ", re.search(r'class="suggestion__name">(.*?)</p>', item.group(1), re.S)[1])
@@ -101,9 +101,7 @@ def test_the_add_forms_offer_a_required_checkbox_and_a_ticked_one_is_saved_and_m
     assert SuggestedDocument.objects.get(name="Brochure").required is False
 
 
-def test_editing_a_document_ticks_and_unticks_required_and_the_designer_list_follows(
-    admin_client, admin_user, setup
-):
+def test_editing_a_document_ticks_and_unticks_required_and_the_designer_list_follows(admin_client, admin_user, setup):
     # Given
     document = guides.add_suggested_document(
         admin_user, setup["sale_type"].pk, setup["lead"].pk, name="Quotation", template_id=setup["quote"].pk
@@ -127,6 +125,28 @@ def test_editing_a_document_ticks_and_unticks_required_and_the_designer_list_fol
     # Then
     assert SuggestedDocument.objects.get(pk=document.pk).required is False
     assert required_badges(admin_client.get(designer)) == []
+
+
+def test_the_preview_of_a_guide_marks_its_required_items_as_a_salesperson_will_see_them(
+    admin_client, admin_user, setup
+):
+    # Given
+    guides.add_suggested_followup(
+        admin_user,
+        setup["sale_type"].pk,
+        setup["lead"].pk,
+        name="Decision call",
+        activity_type_id=setup["call"].pk,
+        required=True,
+    )
+    sale_types.update_sale_type(admin_user, setup["sale_type"].pk, exit_criteria="warn")
+
+    # When
+    preview = admin_client.get(reverse("guides:preview", args=[setup["sale_type"].pk]))
+
+    # Then
+    title = "Required before leaving this stage: moving on without it gives a warning"
+    assert required_badges(preview) == [(title, "Decision call Required")]
 
 
 # --- the sale type form and the wizard -------------------------------------------------------------------------
@@ -228,8 +248,8 @@ def test_the_designer_and_the_sale_type_form_speak_dutch(make_user, admin_user, 
     # Then
     assert "Verplicht voordat de verkoop deze fase verlaat" in text_of(designer)
     assert [name for _title, name in required_badges(designer)] == ["Beslisgesprek Verplicht"]
-    assert "Uitgangscriteria" in text_of(form)
-    assert "Blokkeren: alleen een manager of een beheerder kan verder, met een reden" in text_of(form)
+    assert "Fasevoorwaarden" in text_of(form)
+    assert "Blokkeren: alleen een verkoopmanager of beheerder mag verder, met een reden" in text_of(form)
 
 
 # --- the guide tab --------------------------------------------------------------------------------------------
@@ -257,7 +277,9 @@ def sale_on_guide(admin_user: Any, setup: dict[str, Any]) -> Any:
         required=True,
     )
     company = customers.create_company(admin_user, name="Acme")
-    return sales.create_sale(admin_user, title="Ten licences", sale_type_id=setup["sale_type"].pk, company_id=company.pk)
+    return sales.create_sale(
+        admin_user, title="Ten licences", sale_type_id=setup["sale_type"].pk, company_id=company.pk
+    )
 
 
 @pytest.mark.parametrize(

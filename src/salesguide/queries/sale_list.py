@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from salesguide.models import Sale
+from salesguide.models.sales import SaleStatus
 from salesguide.queries.aging import stale_sales, with_expected_days
 from salesguide.queries.paging import OrderSpec, Page, SortKey, decode_cursor, encode_cursor, keyset_page
 from salesguide.queries.search import SearchIndex, matching_newest_first
@@ -54,8 +55,10 @@ def _searched_sales(filters: SaleFilters) -> tuple[models.QuerySet[Sale], tuple[
         queryset = queryset.filter(sale_type_id=filters.sale_type)
     if filters.stage is not None:
         queryset = queryset.filter(stage_id=filters.stage)
-    if filters.status:
+    if filters.status and not filters.stale:
         queryset = queryset.filter(status=filters.status)
+    elif filters.status and filters.status != SaleStatus.OPEN:
+        queryset = queryset.none()  # only open sales are stale; "open" itself is in the stale rule (queries.aging)
     if filters.owner is not None:
         queryset = queryset.filter(owner_id=filters.owner)
     if filters.company is not None:
