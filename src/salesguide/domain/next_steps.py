@@ -154,39 +154,31 @@ def _overdue(facts: SaleFacts) -> list[NextStep]:
     ]
 
 
+def _required_step(text: Message, name: str, action: Action) -> NextStep:
+    reason = Message(gettext_noop("Required before leaving this stage: %(name)s"), {"name": name})
+    return NextStep(StepKind.REQUIRED, text, reason, None, action)
+
+
 def _required(facts: SaleFacts) -> list[NextStep]:
+    """The current stage's required items not done yet: follow-ups, then documents, each in guide order."""
     current = _current_stage(facts)
     if current is None:
         return []
     _index, stage = current
     steps = [
-        NextStep(
-            StepKind.REQUIRED,
+        _required_step(
             _followup_text(facts, suggestion_id),
-            Message(
-                gettext_noop("Required before leaving this stage: %(name)s"),
-                {"name": facts.followup_names.get(suggestion_id, "")},
-            ),
-            None,
+            facts.followup_names.get(suggestion_id, ""),
             _followup_action(facts, suggestion_id),
         )
         for suggestion_id in _open_followups(facts, stage)
         if suggestion_id in facts.required_followups
     ]
-    steps += [
-        NextStep(
-            StepKind.REQUIRED,
-            Message(gettext_noop("Create: %(name)s"), {"name": facts.document_names.get(suggestion_id, "")}),
-            Message(
-                gettext_noop("Required before leaving this stage: %(name)s"),
-                {"name": facts.document_names.get(suggestion_id, "")},
-            ),
-            None,
-            Action(ActionKind.CREATE_DOCUMENT, suggestion_id),
-        )
-        for suggestion_id in _open_documents(facts, stage)
-        if suggestion_id in facts.required_documents
-    ]
+    for suggestion_id in _open_documents(facts, stage):
+        if suggestion_id in facts.required_documents:
+            name = facts.document_names.get(suggestion_id, "")
+            text = Message(gettext_noop("Create: %(name)s"), {"name": name})
+            steps.append(_required_step(text, name, Action(ActionKind.CREATE_DOCUMENT, suggestion_id)))
     return steps
 
 

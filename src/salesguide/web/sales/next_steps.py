@@ -30,7 +30,7 @@ KIND_LABELS: dict[StepKind, Promise] = {
 # Badge colours: what is late or blocks in red, what is missing in amber, the rest informative.
 KIND_BADGES: dict[StepKind, str] = {
     StepKind.OVERDUE: "badge--danger",
-    StepKind.REQUIRED: "badge--danger",
+    StepKind.REQUIRED: "badge--warning",  # as the guide and the move dialog mark a required item
     StepKind.NOTHING_PLANNED: "badge--warning",
     StepKind.TOO_LONG_IN_STAGE: "badge--warning",
 }
