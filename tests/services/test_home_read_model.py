@@ -309,6 +309,6 @@ def test_each_home_costs_the_same_number_of_queries_with_many_more_sales_and_act
     after = (_queries(read_model.salesperson_home, sam, now=now), _queries(read_model.manager_home, max_, now=now))
     assert after == before
     # the salesperson: two follow-up lists, stale sales (the stored aging: decision 0011), unplanned sales, the
-    # expected days of those shown, the totals; the manager: two follow-up lists, stage and owner totals with their
-    # names, the forecast's open and sold sales
-    assert before == (6, 8)
+    # expected days of those shown, the next steps (7, queries.next_steps), the totals; the manager: two follow-up
+    # lists, stage and owner totals with their names, the forecast's open and sold sales
+    assert before == (2 + 3 + 7 + 1, 8)
