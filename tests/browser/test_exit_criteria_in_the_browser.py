@@ -41,9 +41,7 @@ def world(live_server: Any) -> dict[str, Any]:
     )
     SaleType.objects.filter(pk=new.pk).update(exit_criteria="block")
     call = ActivityType.objects.first() or catalog.create_activity_type(admin, name="Call", kind="call")
-    needs = guides.add_suggested_followup(
-        admin, new.pk, stages["Lead"].pk, name="Needs call", activity_type_id=call.pk
-    )
+    needs = guides.add_suggested_followup(admin, new.pk, stages["Lead"].pk, name="Needs call", activity_type_id=call.pk)
     SuggestedFollowup.objects.filter(pk=needs.pk).update(required=True)
     return {"admin": admin, "stages": stages, "new": new}
 
