@@ -168,7 +168,11 @@ class Web:
         form = browser.form(dialog)
         return _web_answer(browser, lambda: browser.submit(form, {"override_reason": override}))
 
-    edit_stage = move
+    def edit_stage(self, user: User, sale_id: int, stage_id: int, override: str | None = None) -> Answer:
+        # The card's Edit form, its stage field changed; a refusal shows on the form, the typed values kept.
+        browser = Browser(user)
+        form = browser.form(f"/sales/{sale_id}/edit/")
+        return _web_answer(browser, lambda: browser.submit(form, {"stage": stage_id}))
 
     def sold(self, user: User, sale_id: int, override: str | None = None) -> Answer:
         browser = Browser(user)
@@ -269,7 +273,16 @@ ROWS = [
         "Propose",
         Answer(True, missing=NEEDS),
         "Qualify",
-        doors=("service", "api"),
+        doors=("service", "api", "web"),
+    ),
+    Row(
+        "warn: the card's stage field moves it, with a warning",
+        "warn",
+        "edit_stage",
+        "Propose",
+        Answer(False, warnings=NEEDS),
+        "Propose",
+        doors=("service", "api", "web"),
     ),
     Row("block: done, so it moves", "block", "move", "Propose", Answer(False), "Propose", done=("Needs call",)),
     Row(
