@@ -9,7 +9,7 @@ import pytest
 
 from salesguide.domain.errors import ValidationFailed
 from salesguide.models import Sale
-from salesguide.services import catalog, customers, sale_lines, sale_types, sales
+from salesguide.services import catalog, customers, sale_fields, sale_lines, sale_types, sales
 from salesguide.services.clock import today_for
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_editing_a_sale_reports_every_problem_at_once_when_several_fields_are_wr
 def test_the_check_without_saving_gives_the_same_problems_as_the_save(admin_user, sale_type, elsewhere):
     acme, jan = elsewhere
 
-    problems = sales.sale_problems({"title": "", "company_id": acme.pk, "contact_id": jan.pk})
+    problems = sale_fields.sale_problems({"title": "", "company_id": acme.pk, "contact_id": jan.pk})
 
     assert {p.loc for p in problems} == {("title",), ("contact_id",)}
 
@@ -79,7 +79,7 @@ def test_an_expected_date_in_the_past_is_a_warning_and_the_sale_is_saved(admin_u
     sale = sales.create_sale(admin_user, title="Late", sale_type_id=sale_type.pk, expected_date=yesterday)
 
     assert Sale.objects.get(pk=sale.pk).expected_date == yesterday
-    assert [w.message.render() for w in sales.sale_warnings(admin_user, sale)] == [
+    assert [w.message.render() for w in sale_fields.sale_warnings(admin_user, sale)] == [
         "The expected date is in the past. If the sale is still open, choose a date from today on."
     ]
 
@@ -92,5 +92,5 @@ def test_no_warning_for_a_date_from_today_on_or_for_a_closed_sale(admin_user, sa
     )
     closed = sales.close_sale_as_sold(admin_user, closed.pk, date=today - dt.timedelta(days=2))
 
-    assert sales.sale_warnings(admin_user, open_sale) == []
-    assert sales.sale_warnings(admin_user, closed) == []
+    assert sale_fields.sale_warnings(admin_user, open_sale) == []
+    assert sale_fields.sale_warnings(admin_user, closed) == []

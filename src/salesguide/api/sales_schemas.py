@@ -35,7 +35,7 @@ from salesguide.api.fields import MAX_ID, Line, MinutesPatch, NotNull, QueryBool
 from salesguide.api.paging import PageParams
 from salesguide.api.schemas import EXIT_CRITERIA_HELP, REQUIRED_HELP, ExitCriteria, InSchema, OutSchema
 from salesguide.domain.errors import FieldProblem, gettext_noop
-from salesguide.services import sales as sale_service
+from salesguide.services import sale_fields
 
 SaleStatus = Literal["open", "sold", "lost", "stalled"]
 
@@ -175,7 +175,7 @@ def every_problem_at_once(model: type[BaseModel], data: Any, handler: ModelWrapV
                 parsed[name] = TypeAdapter(kind).validate_python(value)
             except ValidationError:
                 continue
-        problems = [p for p in sale_service.sale_problems(parsed) if not p.loc or str(p.loc[0]) not in failed]
+        problems = [p for p in sale_fields.sale_problems(parsed) if not p.loc or str(p.loc[0]) not in failed]
         if not problems:
             raise
         # Rendered when the answer is written, in the request's language (validation runs before it is set).

@@ -32,7 +32,7 @@ from salesguide.domain import money, selling
 from salesguide.domain.errors import DomainError, FieldProblem, Message, ValidationFailed, gettext_noop
 from salesguide.domain.exit_criteria import RequiredItem
 from salesguide.models import Sale, User
-from salesguide.services import pipeline_totals, sales
+from salesguide.services import pipeline_totals, sale_fields, sales
 from salesguide.services.bulk_sales import SaleRows, bulk_write_cache
 from salesguide.services.clock import today_for
 from salesguide.services.import_problems import ProblemList
@@ -306,7 +306,7 @@ def _new_sale(
         "expected_date": values.get("expected_date"),
         "description": _text(values.get("description")),
     }
-    for problem in sales.sale_problems(fields):
+    for problem in sale_fields.sale_problems(fields):
         row.problem(str(problem.loc[-1]), problem.message)
     facts: SaleTypeFacts | None = None
     sale_type_id = row.resolve("sale_type", references.types)

@@ -8,11 +8,9 @@ Edits carry the ``version`` the client read; a stale one is refused (optimistic 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,8 +23,6 @@ from salesguide.domain.errors import (
     StaleVersion,
     gettext_noop,
 )
-from salesguide.domain.names import unsafe_name_character
-from salesguide.domain.sale_dates import expected_date_warnings
 from salesguide.models import (
     Company,
     Competitor,
@@ -38,22 +34,19 @@ from salesguide.models import (
     StageChange,
     User,
 )
-from salesguide.queries import exit_criteria as exit_queries
 from salesguide.queries.guides import live_stages
-from salesguide.services import lists, pipeline_totals
+from salesguide.services import exit_checks, lists, pipeline_totals, sale_fields
 from salesguide.services.clock import today_for
 from salesguide.services.permissions import (
     may_change_sale,
     may_choose_owner,
-    may_override_exit_criteria,
     require_change_sale,
     require_user,
     sale_state,
 )
 
-_UNSET: Any = object()
-TITLE_MAX = 200
-
+# Checked with the other fields' problems by forms and the API too: they ask ``services.sales`` for them.
+from salesguide.services.sale_fields import sale_problems
 
 # --- loading, permissions, writing ---------------------------------------------------------------------------
 
@@ -205,101 +198,6 @@ def save_sale(sale: Sale) -> Sale:
     return sale
 
 
-# --- validation of the editable fields ---------------------------------------------------------------------
-
-
-def _field_problems(fields: dict[str, Any]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
-    if "title" in fields:
-        title = fields["title"]
-        if not isinstance(title, str) or not title.strip():
-            problems.append(FieldProblem(("title",), Message(gettext_noop("A title is required."))))
-        elif len(title.strip()) > TITLE_MAX:
-            problems.append(
-                FieldProblem(("title",), Message(gettext_noop("At most %(max)d characters."), {"max": TITLE_MAX}))
-            )
-        elif (unsafe := unsafe_name_character(title)) is not None:
-            problems.append(FieldProblem(("title",), unsafe))
-    if "amount" in fields:
-        amount = fields["amount"]
-        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= 10**15:
-            message = Message(gettext_noop("The amount must be a whole number of cents, 0 or more."))
-            problems.append(FieldProblem(("amount",), message))
-    if "currency" in fields:
-        problems.extend(money.currency_problems(_currency_or_default(fields["currency"])))
-    expected = fields.get("expected_date")
-    if expected is not None and not isinstance(expected, dt.date):
-        problems.append(FieldProblem(("expected_date",), Message(gettext_noop("Enter a valid date."))))
-    if "description" in fields and not isinstance(fields["description"] or "", str):
-        problems.append(FieldProblem(("description",), Message(gettext_noop("This must be text."))))
-    return problems
-
-
-def _currency_or_default(currency: Any) -> Any:
-    """No currency (left out, or an empty field) is the installation's; anything else is checked as given."""
-    return settings.DEFAULT_CURRENCY if currency is None or currency == "" else currency
-
-
-def _amount_apart_from_lines_problems(sale: Sale, amount: Any) -> list[FieldProblem]:
-    """When a sale has lines its amount is their total (services/sale_lines.py): typing another is refused,
-    next to the amount field, so the form that sent it shows why."""
-    if amount is not None and amount != sale.amount and sale.lines.exists():
-        return [
-            FieldProblem(
-                ("amount",),
-                Message(
-                    gettext_noop(
-                        "This sale has lines, so its amount is their total. Change the lines to change the amount, "
-                        "or remove every line to type the amount yourself."
-                    )
-                ),
-            )
-        ]
-    return []
-
-
-def _refuse_amount_apart_from_lines(sale: Sale, amount: int | None) -> None:
-    raise_if_problems(_amount_apart_from_lines_problems(sale, amount))
-
-
-def _contact_problems(fields: Mapping[str, Any], sale: Sale | None) -> list[FieldProblem]:
-    """A contact must work at the sale's company (or at none). Unknown ids are left to the write (404)."""
-    if sale is not None and "contact_id" not in fields and "company_id" not in fields:
-        return []
-    company_id = fields.get("company_id", sale.company_id if sale is not None else None)
-    contact_id = fields.get("contact_id", sale.contact_id if sale is not None else None)
-    if not isinstance(company_id, int) or not isinstance(contact_id, int):
-        return []
-    works_at = Contact.objects.filter(pk=contact_id).values_list("company_id", flat=True).first()
-    if works_at is None or works_at == company_id or not Company.objects.filter(pk=company_id).exists():
-        return []
-    return [FieldProblem(("contact_id",), Message(gettext_noop("This contact works at another company.")))]
-
-
-def sale_problems(fields: Mapping[str, Any], *, sale: Sale | None = None) -> list[FieldProblem]:
-    """Every problem ``create_sale`` (without ``sale``) or ``update_sale`` (with the sale and only the fields
-    that change) refuses with 422, all at once and without writing. The writes raise these; a form whose other
-    fields did not parse asks for them, so it shows every problem together (issue 9, item 12)."""
-    problems = _field_problems(dict(fields))
-    if "probability" in fields:
-        problems += selling.probability_problems(fields["probability"])
-    if sale is not None and "amount" in fields:
-        problems += _amount_apart_from_lines_problems(sale, fields["amount"])
-    return problems + _contact_problems(fields, sale)
-
-
-def sale_warnings(
-    actor: User, sale: Sale | None = None, *, expected_date: dt.date | None | Any = _UNSET
-) -> list[FieldProblem]:
-    """What deserves a warning but does not stop a save: an open sale expected to close before today, in the
-    actor's time zone. For a saved ``sale``, or for the ``expected_date`` typed on a form (of ``sale``, or of a new
-    sale when there is none)."""
-    if expected_date is _UNSET:
-        expected_date = sale.expected_date if sale is not None else None
-    status = sale.status if sale is not None else selling.SaleStatus.OPEN
-    return expected_date_warnings(expected_date, today_for(actor), status)
-
-
 def _company(company_id: int | None) -> Company | None:
     return None if company_id is None else lists.get_item(Company, company_id)
 
@@ -327,55 +225,6 @@ def _owner(owner_id: int | None, actor: User) -> User:
 
 def _live_sale_type(sale_type_id: int) -> SaleType:
     return lists.get_item(SaleType, sale_type_id, include_deleted=False)
-
-
-def _exit_verdict(
-    actor: User, sale: Sale, target_stage_id: int | None, override_reason: str | None
-) -> exit_criteria.Verdict:
-    """The exit criteria's verdict on moving ``sale`` to ``target_stage_id`` (None: closing it as sold), raising
-    when block mode refuses it (SPEC 6.3). Called after the rules of selling allowed the move, so a move refused
-    for another reason keeps that reason. A type with the criteria off, or without its guide on, asks nothing."""
-    exit_criteria.clean_override_reason(override_reason)  # a reason too long is refused in every mode
-    preview = exit_preview(actor, sale, target_stage_id)
-    return exit_criteria.verdict(
-        preview.mode, preview.missing, override_reason=override_reason, may_override=preview.may_override
-    )
-
-
-@dataclass(frozen=True)
-class ExitPreview:
-    """What moving a sale on would meet, for the move dialog to show before anything is written: the sale type's
-    mode, the required items not done, and whether the user may move on past them with a reason."""
-
-    mode: exit_criteria.ExitMode
-    missing: tuple[exit_criteria.RequiredItem, ...]
-    may_override: bool
-
-    @property
-    def blocks(self) -> bool:
-        return self.mode == exit_criteria.ExitMode.BLOCK and bool(self.missing)
-
-    @property
-    def warns(self) -> bool:
-        return self.mode == exit_criteria.ExitMode.WARN and bool(self.missing)
-
-
-def exit_preview(actor: User, sale: Sale, target_stage_id: int | None) -> ExitPreview:
-    """The exit criteria of moving ``sale`` to ``target_stage_id`` (None: closing it as sold), read only."""
-    mode = exit_criteria.ExitMode(sale.sale_type.exit_criteria)
-    missing: tuple[exit_criteria.RequiredItem, ...] = ()
-    if mode != exit_criteria.ExitMode.OFF and sale.sale_type.has_guide:
-        order = [stage.id for stage in stages_of(sale.sale_type_id)]
-        left = exit_criteria.stages_left(order, sale.stage_id, target_stage_id)
-        required = exit_queries.required_items(sale.sale_type_id, left)
-        if required:
-            done_followups, done_documents = exit_queries.done_items(sale.pk, required)
-            missing = tuple(
-                exit_criteria.missing_items(
-                    required, left, done_followups=done_followups, done_documents=done_documents
-                )
-            )
-    return ExitPreview(mode, missing, may_override_exit_criteria(actor))
 
 
 # --- use cases -----------------------------------------------------------------------------------------------
@@ -424,7 +273,7 @@ def create_sale(
         contact=contact,
         owner=owner,
         amount=amount or 0,
-        currency=money.normalise_currency(_currency_or_default(currency)),
+        currency=money.normalise_currency(sale_fields.currency_or_default(currency)),
         expected_date=expected_date or selling.add_duration(today, sale_type.duration, sale_type.duration_unit),
         description=description or "",
         version=1,
@@ -471,7 +320,7 @@ def update_sale(actor: User, sale_id: int, *, version: int, override_reason: str
         if name in changes:
             setattr(sale, name, changes[name] if changes[name] is not None or name == "expected_date" else "")
     if "currency" in changes:
-        sale.currency = money.normalise_currency(_currency_or_default(changes["currency"]))
+        sale.currency = money.normalise_currency(sale_fields.currency_or_default(changes["currency"]))
     if "company_id" in changes:
         sale.company = _company(changes["company_id"])
     if "contact_id" in changes or "company_id" in changes:
@@ -493,7 +342,7 @@ def update_sale(actor: User, sale_id: int, *, version: int, override_reason: str
     elif "stage_id" in changes and changes["stage_id"] != sale.stage_id:
         stages = stages_of(sale.sale_type_id)
         outcome = selling.move_to_stage(state_of(sale), stages, changes["stage_id"], sale.sale_type.probability_policy)
-        verdict = _exit_verdict(actor, sale, changes["stage_id"], override_reason)
+        verdict = exit_checks.exit_verdict(actor, sale, changes["stage_id"], override_reason)
         _apply(sale, outcome, actor, exit_verdict=verdict, stages=stages)
     if "probability" in changes and changes["probability"] != sale.probability:
         _apply(sale, selling.set_probability(state_of(sale), changes["probability"]), actor)
@@ -518,7 +367,7 @@ def move_sale_to_stage(
     outcome = selling.move_to_stage(state_of(sale), stages, stage_id, sale.sale_type.probability_policy)
     if outcome.change is None:
         return sale
-    verdict = _exit_verdict(actor, sale, stage_id, override_reason)
+    verdict = exit_checks.exit_verdict(actor, sale, stage_id, override_reason)
     _apply(sale, outcome, actor, reason=reason, exit_verdict=verdict, stages=stages)
     return save_sale(sale)
 
@@ -567,12 +416,12 @@ def close_sale_as_sold(
     sale = lock_sale(sale_id, version)
     require_edit(actor, sale)
     if amount is not None:
-        raise_if_problems(_field_problems({"amount": amount}))
-        _refuse_amount_apart_from_lines(sale, amount)
+        raise_if_problems(sale_fields.field_problems({"amount": amount}))
+        sale_fields.refuse_amount_apart_from_lines(sale, amount)
         sale.amount = amount
     reason = _reason(reason_id, "sold")
     outcome = selling.close_as_sold(state_of(sale))
-    verdict = _exit_verdict(actor, sale, None, override_reason)
+    verdict = exit_checks.exit_verdict(actor, sale, None, override_reason)
     _apply(sale, outcome, actor, reason=reason.name if reason else "", exit_verdict=verdict)
     sale.closed_date, sale.reason, sale.competitor, sale.reopen_date = _closing_date(date, actor), reason, None, None
     return save_sale(sale)

@@ -23,7 +23,7 @@ from salesguide.domain.errors import DomainError, StaleVersion
 from salesguide.models import Sale, SaleStatus, User
 from salesguide.services import activities as activity_service
 from salesguide.services import sales as service
-from salesguide.services.sales import ExitPreview
+from salesguide.services.exit_checks import ExitPreview, exit_preview
 from salesguide.web.activities.forms import ACTIVITY_FIELD_ALIASES, ActivityForm
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, sale_page
@@ -131,7 +131,7 @@ def _exit_preview(request: HttpRequest, closing: Closing, sale: Sale, form: form
     if closing.slug != "sold" or sale.status != SaleStatus.OPEN:
         form.fields.pop("override_reason", None)
         return None
-    preview = service.exit_preview(actor(request), sale, None)
+    preview = exit_preview(actor(request), sale, None)
     if not (preview.blocks and preview.may_override):
         form.fields.pop("override_reason", None)
     return preview if preview.missing else None

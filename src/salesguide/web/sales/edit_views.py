@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from salesguide.domain.errors import DomainError, FieldProblem, StaleVersion
 from salesguide.domain.exit_criteria import ExitCriteriaNotMet
 from salesguide.models import Sale, User
+from salesguide.services import sale_fields
 from salesguide.services import sales as service
 from salesguide.services.permissions import allowed_actions
 from salesguide.web.domain_errors import add_problems, add_to_form, parsed, translate
@@ -61,7 +62,7 @@ def sale_create(request: HttpRequest) -> HttpResponse:
                 _("Sale “%(title)s” is created in stage “%(stage)s”.")
                 % {"title": sale.title, "stage": sale.stage.name if sale.stage else "—"},
             )
-            _warn(request, service.sale_warnings(user, sale))
+            _warn(request, sale_fields.sale_warnings(user, sale))
             return go_to(request, card_url(sale.pk))
     else:
         _check_the_rest(form, form.service_fields())
@@ -70,7 +71,7 @@ def sale_create(request: HttpRequest) -> HttpResponse:
 
 def _check_the_rest(form: SaleForm, fields: dict[str, Any], sale: Sale | None = None) -> None:
     """A form with fields that did not parse also shows what the services refuse in the ones that did."""
-    problems = service.sale_problems(parsed(form, fields, SALE_FIELD_ALIASES), sale=sale)
+    problems = sale_fields.sale_problems(parsed(form, fields, SALE_FIELD_ALIASES), sale=sale)
     add_problems(form, problems, SALE_FIELD_ALIASES)
 
 
@@ -82,11 +83,11 @@ def _warn(request: HttpRequest, warnings: list[FieldProblem]) -> None:
 def _date_warnings(user: User, form: SaleForm, sale: Sale | None) -> list[str]:
     """The warnings next to the expected date: about the date typed (when it parsed) or the one stored."""
     if not form.is_bound:
-        return [translate(w.message) for w in service.sale_warnings(user, sale)] if sale is not None else []
+        return [translate(w.message) for w in sale_fields.sale_warnings(user, sale)] if sale is not None else []
     cleaned = getattr(form, "cleaned_data", {})
     if "expected_date" not in cleaned:
         return []
-    return [translate(w.message) for w in service.sale_warnings(user, sale, expected_date=cleaned["expected_date"])]
+    return [translate(w.message) for w in sale_fields.sale_warnings(user, sale, expected_date=cleaned["expected_date"])]
 
 
 def _form_page(
@@ -141,7 +142,7 @@ def sale_edit(request: HttpRequest, sale_id: int) -> HttpResponse:
             return go_to(request, reverse("sales:edit", args=[sale.pk]))
         if changes:
             messages.success(request, _("Sale “%(title)s” is saved.") % {"title": saved.title})
-            _warn(request, service.sale_warnings(user, saved))
+            _warn(request, sale_fields.sale_warnings(user, saved))
             exit_views.warn_if_needed(request, saved)
         else:
             messages.info(request, _("Nothing was changed."))

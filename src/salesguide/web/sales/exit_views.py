@@ -20,6 +20,7 @@ from salesguide.domain.exit_criteria import ExitCriteriaNotMet, RequiredItem
 from salesguide.models import Sale
 from salesguide.queries.guides import live_stages
 from salesguide.services import sales as service
+from salesguide.services.exit_checks import exit_preview
 from salesguide.web.domain_errors import add_to_form, translate
 from salesguide.web.sales.access import INVALID, actor, editable_sale, go_to, safe_next, sale_page
 from salesguide.web.sales.forms import OverrideReasonField
@@ -58,7 +59,7 @@ def warn_if_needed(request: HttpRequest, sale: Sale) -> None:
 def _page(
     request: HttpRequest, sale: Sale, stage_id: int, form: MoveOnForm, back: str, *, status: int = 200
 ) -> HttpResponse:
-    preview = service.exit_preview(actor(request), sale, stage_id)
+    preview = exit_preview(actor(request), sale, stage_id)
     stage_name = next((s.name for s in live_stages(sale.sale_type_id) if s.stage_id == stage_id), "")
     context = {
         "sale": sale,
